@@ -1,0 +1,187 @@
+//! Vecalign's bead file format and its strict/lax scores.
+//!
+//! One bead per line: `[0]:[0]`, `[1]:[1,2]`, `[7,8]:[8]`, `[19]:[]`,
+//! `[]:[16]`, optionally followed by `:score`.
+
+use std::ops::Range;
+
+use super::Bead;
+
+/// Formats a bead as vecalign does (`[1,2]:[3]`).
+pub fn format_bead(bead: &Bead) -> String {
+    format!("{}:{}", side(&bead.src), side(&bead.tgt))
+}
+
+fn side(r: &Range<usize>) -> String {
+    let items: Vec<String> = r.clone().map(|i| i.to_string()).collect();
+    format!("[{}]", items.join(","))
+}
+
+/// A malformed bead line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message} (expected e.g. `[1]:[1,2]`)")]
+pub struct ParseError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Parses a bead file. Each side must list consecutive indices; an empty
+/// side is placed where the previous bead ended.
+pub fn parse_beads(text: &str) -> Result<Vec<Bead>, ParseError> {
+    let mut beads: Vec<Bead> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let err = |message: &str| ParseError {
+            line: n + 1,
+            message: message.to_string(),
+        };
+        let mut parts = line.splitn(3, ':');
+        let (at_src, at_tgt) = beads
+            .last()
+            .map_or((0, 0), |b: &Bead| (b.src.end, b.tgt.end));
+        let src = parse_side(parts.next().unwrap_or(""), at_src).map_err(|m| err(&m))?;
+        let tgt = parse_side(parts.next().ok_or_else(|| err("missing `:`"))?, at_tgt)
+            .map_err(|m| err(&m))?;
+        let score = match parts.next() {
+            Some(s) => s.trim().parse().map_err(|_| err("bad score"))?,
+            None => 1.0,
+        };
+        beads.push(Bead { src, tgt, score });
+    }
+    Ok(beads)
+}
+
+fn parse_side(s: &str, at: usize) -> Result<Range<usize>, String> {
+    let inner = s
+        .trim()
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .ok_or_else(|| format!("`{s}` is not a bracketed list"))?;
+    if inner.trim().is_empty() {
+        return Ok(at..at);
+    }
+    let ids: Vec<usize> = inner
+        .split(',')
+        .map(|x| {
+            x.trim()
+                .parse()
+                .map_err(|_| format!("`{x}` is not an index"))
+        })
+        .collect::<Result<_, _>>()?;
+    if ids.windows(2).any(|w| w[1] != w[0] + 1) {
+        return Err(format!("indices {ids:?} are not consecutive"));
+    }
+    Ok(ids[0]..ids[ids.len() - 1] + 1)
+}
+
+/// Precision, recall and F1 of a test alignment against gold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prf {
+    /// Precision.
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+}
+
+/// Strict and lax scores as vecalign's `score.py` computes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlignmentScores {
+    /// Identical beads.
+    pub strict: Prf,
+    /// Beads overlapping on both sides.
+    pub lax: Prf,
+}
+
+/// Scores `test` against `gold`. As in vecalign, precision counts all test
+/// beads (1-0 and 0-1 included), while recall ignores beads with an empty
+/// side in both test and gold.
+pub fn score(test: &[Bead], gold: &[Bead]) -> AlignmentScores {
+    let full = |b: &&Bead| !b.src.is_empty() && !b.tgt.is_empty();
+    // Empty sides compare equal wherever they sit, as vecalign's `()` do.
+    let same = |a: &Range<usize>, b: &Range<usize>| a == b || (a.is_empty() && b.is_empty());
+    let strict_hit = |a: &Bead, b: &Bead| same(&a.src, &b.src) && same(&a.tgt, &b.tgt);
+    let lax_hit = |a: &Bead, b: &Bead| {
+        strict_hit(a, b) || (overlaps(&a.src, &b.src) && overlaps(&a.tgt, &b.tgt))
+    };
+    let prf = |hit: &dyn Fn(&Bead, &Bead) -> bool| {
+        let p_hits = test
+            .iter()
+            .filter(|t| gold.iter().any(|g| hit(t, g)))
+            .count();
+        let gold_full: Vec<&Bead> = gold.iter().filter(full).collect();
+        let test_full: Vec<&Bead> = test.iter().filter(full).collect();
+        let r_hits = gold_full
+            .iter()
+            .filter(|g| test_full.iter().any(|t| hit(t, g)))
+            .count();
+        let precision = ratio(p_hits, test.len());
+        let recall = ratio(r_hits, gold_full.len());
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        Prf {
+            precision,
+            recall,
+            f1,
+        }
+    };
+    AlignmentScores {
+        strict: prf(&strict_hit),
+        lax: prf(&lax_hit),
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let text = "[0]:[0]\n[1]:[1,2]\n[2,3]:[3]\n[4]:[]\n[]:[4]\n";
+        let beads = parse_beads(text).unwrap();
+        let back: Vec<String> = beads.iter().map(format_bead).collect();
+        assert_eq!(back.join("\n") + "\n", text);
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        let err = parse_beads("[0]:[0]\n[1,3]:[1]\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(parse_beads("[0]-[0]").is_err());
+    }
+
+    #[test]
+    fn scores_follow_vecalign() {
+        let gold = parse_beads("[0]:[0]\n[1]:[1,2]\n[2]:[]\n[3]:[3]").unwrap();
+        let test = parse_beads("[0]:[0]\n[1]:[1]\n[]:[2]\n[2]:[]\n[3]:[3]").unwrap();
+        let s = score(&test, &gold);
+        // precision: [0]:[0], [2]:[], [3]:[3] of 5 beads.
+        assert!((s.strict.precision - 3.0 / 5.0).abs() < 1e-12);
+        // recall: gold without empty sides has 3 beads, 2 found.
+        assert!((s.strict.recall - 2.0 / 3.0).abs() < 1e-12);
+        // lax: [1]:[1] overlaps [1]:[1,2]; []:[2] overlaps nothing.
+        assert!((s.lax.precision - 4.0 / 5.0).abs() < 1e-12);
+        assert!((s.lax.recall - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,118 @@
+//! `shanyraq align --src-lang kk --tgt-lang ru SRC TGT`: align two documents
+//! and print beads in vecalign's format.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+
+use super::segment::read_input;
+use crate::align::gold::{format_bead, parse_beads, score};
+use crate::align::{Aligner, LengthAligner};
+use crate::document::{Document, SegmentedDocument};
+use crate::lang::Lang;
+
+/// Output of `shanyraq align`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlignFormat {
+    /// One bead per line: `[1]:[1,2]`.
+    Beads,
+    /// Source and target text of each bead, tab-separated.
+    Tsv,
+}
+
+/// Arguments of `shanyraq align`.
+#[derive(Debug, Args)]
+pub struct AlignArgs {
+    /// Language of SRC.
+    #[arg(long)]
+    pub src_lang: Lang,
+    /// Language of TGT.
+    #[arg(long)]
+    pub tgt_lang: Lang,
+    /// Source document.
+    pub src: PathBuf,
+    /// Target document.
+    pub tgt: PathBuf,
+    /// Inputs are one sentence per line, used as is (blank lines too).
+    #[arg(long)]
+    pub presegmented: bool,
+    /// Append `:score` to each bead.
+    #[arg(long)]
+    pub scores: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AlignFormat::Beads)]
+    pub format: AlignFormat,
+    /// Gold alignment (vecalign format): print strict and lax precision,
+    /// recall and F1 instead of the beads.
+    #[arg(long)]
+    pub gold: Option<PathBuf>,
+}
+
+fn sentences(path: &Path, lang: Lang, presegmented: bool) -> anyhow::Result<Vec<String>> {
+    let text = read_input(path)?;
+    if presegmented {
+        return Ok(text.lines().map(str::to_string).collect());
+    }
+    let doc = SegmentedDocument::new(Document {
+        id: String::new(),
+        lang,
+        path: path.to_path_buf(),
+        text,
+    });
+    Ok(doc.texts())
+}
+
+/// Aligns and prints.
+pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
+    let src = sentences(&args.src, args.src_lang, args.presegmented)?;
+    let tgt = sentences(&args.tgt, args.tgt_lang, args.presegmented)?;
+    let src_refs: Vec<&str> = src.iter().map(String::as_str).collect();
+    let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
+    let beads = LengthAligner::new(args.src_lang, args.tgt_lang).align(&src_refs, &tgt_refs);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if let Some(gold_path) = &args.gold {
+        let text = read_input(gold_path)?;
+        let gold = parse_beads(&text).with_context(|| format!("{}", gold_path.display()))?;
+        let s = score(&beads, &gold);
+        writeln!(
+            out,
+            "strict\tP {:.4}\tR {:.4}\tF1 {:.4}",
+            s.strict.precision, s.strict.recall, s.strict.f1
+        )?;
+        writeln!(
+            out,
+            "lax\tP {:.4}\tR {:.4}\tF1 {:.4}",
+            s.lax.precision, s.lax.recall, s.lax.f1
+        )?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for b in &beads {
+        match args.format {
+            AlignFormat::Beads if args.scores => {
+                writeln!(out, "{}:{:.4}", format_bead(b), b.score)?
+            }
+            AlignFormat::Beads => writeln!(out, "{}", format_bead(b))?,
+            AlignFormat::Tsv => {
+                let s = b
+                    .src
+                    .clone()
+                    .map(|i| src[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let t = b
+                    .tgt
+                    .clone()
+                    .map(|i| tgt[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                writeln!(out, "{s}\t{t}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

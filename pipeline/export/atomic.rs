@@ -1,0 +1,121 @@
+//! Files that appear complete or not at all.
+//!
+//! Output is written to a temporary file in the destination directory and
+//! renamed over the destination only when everything succeeded, so a
+//! crash, an error or Ctrl-C never leaves a truncated corpus behind.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::{Error, Result};
+
+/// A buffered file written under a temporary name until [`commit`](Self::commit).
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    out: BufWriter<NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file next to `path`, failing early with a
+    /// clear message if the directory is missing or not writable.
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            return Err(Error::Output {
+                path: path.to_path_buf(),
+                reason: "it is a directory; give a file name".into(),
+            });
+        }
+        if !dir.is_dir() {
+            return Err(Error::Output {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "directory {} does not exist; create it first",
+                    dir.display()
+                ),
+            });
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::Output {
+                path: path.to_path_buf(),
+                reason: format!("cannot create a file in {}: {e}", dir.display()),
+            })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            out: BufWriter::with_capacity(1 << 16, tmp),
+        })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(self) -> Result<PathBuf> {
+        let path = self.path;
+        let tmp = self
+            .out
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Ok(path)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Commits several files together: all temporary files are complete
+/// before the first rename.
+pub fn commit_all(files: Vec<AtomicFile>) -> Result<Vec<PathBuf>> {
+    files.into_iter().map(AtomicFile::commit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_appears_until_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.tmx");
+        let mut f = AtomicFile::create(&path).unwrap();
+        f.write_all(b"hello").unwrap();
+        assert!(!path.exists());
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+    }
+
+    #[test]
+    fn dropped_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.tmx");
+        drop(AtomicFile::create(&path).unwrap());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn missing_directory_is_explained() {
+        let err = AtomicFile::create(Path::new("/nonexistent-dir/x.tmx")).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+}

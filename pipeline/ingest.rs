@@ -1,0 +1,234 @@
+//! Stage 1: find the documents of a corpus, pair their language versions and
+//! decode them.
+//!
+//! Two layouts are accepted, also mixed: `CORPUS/{kk,ru,en}/<doc-id>.txt`
+//! and the flat `CORPUS/<doc-id>.<lang>.txt`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::lang::{Lang, CORPUS_LANGS};
+
+/// The files of one document id, one slot per corpus language (kk, ru, en).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFiles {
+    /// The document id.
+    pub id: String,
+    /// Path of each language version, indexed by [`Lang::column`].
+    pub paths: [Option<PathBuf>; 3],
+}
+
+/// What [`discover`] found besides documents.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Documents sorted by id.
+    pub documents: Vec<DocumentFiles>,
+    /// Files or folders passed over, with why, for the user.
+    pub ignored: Vec<String>,
+}
+
+/// Lists the documents of `corpus` in both layouts, sorted by id.
+pub fn discover(corpus: &Path) -> Result<Discovery> {
+    if !corpus.is_dir() {
+        return Err(Error::CorpusNotFound {
+            path: corpus.to_path_buf(),
+        });
+    }
+    let mut found: BTreeMap<String, [Option<PathBuf>; 3]> = BTreeMap::new();
+    let mut ignored = Vec::new();
+    for entry in sorted_entries(corpus)? {
+        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if entry.is_dir() {
+            match Lang::from_tag(name).and_then(|l| l.column().map(|c| (l, c))) {
+                Some((lang, _)) if name == lang.code() => {
+                    for file in sorted_entries(&entry)? {
+                        let Some(id) = txt_stem(&file) else {
+                            ignored.push(format!("{}: not a .txt file", file.display()));
+                            continue;
+                        };
+                        add(&mut found, id, lang, file)?;
+                    }
+                }
+                _ if name.starts_with('.') => {}
+                _ => ignored.push(format!(
+                    "{}: not a language folder (kk, ru, en)",
+                    entry.display()
+                )),
+            }
+        } else if let Some(stem) = txt_stem(&entry) {
+            let lang = stem
+                .rsplit_once('.')
+                .and_then(|(id, code)| Some((id, Lang::from_tag(code)?, code)));
+            match lang {
+                Some((id, lang, code)) if lang.column().is_some() && code == lang.code() => {
+                    add(&mut found, id.to_string(), lang, entry)?;
+                }
+                _ => ignored.push(format!(
+                    "{}: name it <doc-id>.<lang>.txt with lang kk, ru or en",
+                    entry.display()
+                )),
+            }
+        }
+    }
+    if found.is_empty() {
+        return Err(Error::EmptyCorpus {
+            path: corpus.to_path_buf(),
+        });
+    }
+    let documents = found
+        .into_iter()
+        .map(|(id, paths)| DocumentFiles { id, paths })
+        .collect();
+    Ok(Discovery { documents, ignored })
+}
+
+fn add(
+    found: &mut BTreeMap<String, [Option<PathBuf>; 3]>,
+    id: String,
+    lang: Lang,
+    path: PathBuf,
+) -> Result<()> {
+    let column = lang.column().expect("corpus language");
+    let slot = &mut found.entry(id.clone()).or_default()[column];
+    if let Some(first) = slot.take() {
+        return Err(Error::DuplicateDocument {
+            doc_id: id,
+            lang: lang.code().to_string(),
+            first,
+            second: path,
+        });
+    }
+    *slot = Some(path);
+    Ok(())
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let read = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut out = Vec::new();
+    for entry in read {
+        out.push(entry.map_err(|e| Error::io(dir, e))?.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn txt_stem(path: &Path) -> Option<String> {
+    if path.extension()? != "txt" || !path.is_file() {
+        return None;
+    }
+    path.file_stem()?.to_str().map(str::to_string)
+}
+
+/// Reads and decodes one document: UTF-8 (a byte-order mark is dropped) or
+/// UTF-16 with a byte-order mark.
+pub fn read_document(id: &str, lang: Lang, path: &Path) -> Result<Document> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = decode(path, bytes)?;
+    Ok(Document {
+        id: id.to_string(),
+        lang,
+        path: path.to_path_buf(),
+        text,
+    })
+}
+
+/// Decodes file contents to a `String`, naming the file and the first bad
+/// byte on failure.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => decode_utf16(path, rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => decode_utf16(path, rest, u16::from_be_bytes),
+        _ => {
+            let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            match String::from_utf8(bytes) {
+                Ok(mut s) => {
+                    s.drain(..bom);
+                    Ok(s)
+                }
+                Err(e) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    let bytes = e.as_bytes();
+                    let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+                    Err(Error::InvalidUtf8 {
+                        path: path.to_path_buf(),
+                        line,
+                        offset,
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn decode_utf16(path: &Path, rest: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
+    let bad = |offset| Error::InvalidUtf16 {
+        path: path.to_path_buf(),
+        offset,
+    };
+    if rest.len() % 2 == 1 {
+        return Err(bad(rest.len() + 1));
+    }
+    let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut out = String::with_capacity(rest.len());
+    let mut offset = 2;
+    for c in char::decode_utf16(units) {
+        let c = c.map_err(|_| bad(offset))?;
+        offset += 2 * c.len_utf16();
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// The corpus languages as `(Lang, column)` pairs.
+pub fn columns() -> impl Iterator<Item = (Lang, usize)> {
+    CORPUS_LANGS.into_iter().enumerate().map(|(i, l)| (l, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_line_and_offset() {
+        let err = decode(Path::new("a.txt"), b"ok\n\xd0\x90\n\xff".to_vec()).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("a.txt:3: invalid UTF-8 at byte offset 6"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn boms_are_handled() {
+        assert_eq!(
+            decode(Path::new("a"), b"\xEF\xBB\xBFx".to_vec()).unwrap(),
+            "x"
+        );
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Қаз".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(Path::new("a"), le).unwrap(), "Қаз");
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Қаз".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(Path::new("a"), be).unwrap(), "Қаз");
+    }
+
+    #[test]
+    fn lone_surrogate_is_an_error() {
+        let err = decode(Path::new("a"), vec![0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidUtf16 { offset: 2, .. }),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! Stage 4: rows, the unit every exporter writes.
+//!
+//! A [`Row`] holds, for one document, a group of Kazakh sentences and the
+//! Russian and English sentences aligned with it. An empty cell is a gap.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::align::pivot::{self, Link, PairAlignment, RowSpan};
+use crate::align::{Aligner, LengthAligner};
+use crate::document::SegmentedDocument;
+use crate::lang::{Lang, CORPUS_LANGS};
+
+/// Where a cell's text comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Written by people: sentences of an input document.
+    Human,
+    /// Produced by a translation model.
+    Machine {
+        /// The model, as `repo@revision` or a local path.
+        model: String,
+    },
+}
+
+/// One language's part of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Sentence indices in that language's document; empty for a gap or a
+    /// machine translation.
+    pub sentences: Range<usize>,
+    /// The text, sentences joined by a space; empty for a gap.
+    pub text: String,
+    /// Who wrote it.
+    pub origin: Origin,
+}
+
+impl Cell {
+    /// An empty cell.
+    pub fn gap() -> Cell {
+        Cell {
+            sentences: 0..0,
+            text: String::new(),
+            origin: Origin::Human,
+        }
+    }
+
+    /// Whether the cell has no text.
+    pub fn is_gap(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// One aligned unit of a document across kk, ru and en.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The document id.
+    pub doc_id: Arc<str>,
+    /// One cell per corpus language, in [`CORPUS_LANGS`] order.
+    pub cells: [Cell; 3],
+    /// Alignment evidence per language pair.
+    pub links: Vec<Link>,
+}
+
+impl Row {
+    /// The cell of `lang`.
+    pub fn cell(&self, lang: Lang) -> Option<&Cell> {
+        lang.column().map(|c| &self.cells[c])
+    }
+}
+
+/// The language versions of one document, one slot per corpus language.
+#[derive(Debug, Clone)]
+pub struct DocumentSet {
+    /// The document id.
+    pub id: String,
+    /// kk, ru, en versions where present.
+    pub versions: [Option<SegmentedDocument>; 3],
+}
+
+impl DocumentSet {
+    /// Aligns the versions and builds rows. The pivot is the first language
+    /// present in kk, ru, en order, so a document with no Kazakh version
+    /// still gets ru–en rows.
+    pub fn rows(&self) -> Vec<Row> {
+        let Some(pivot) = self.versions.iter().position(Option::is_some) else {
+            return Vec::new();
+        };
+        let pivot_doc = self.versions[pivot].as_ref().expect("pivot present");
+        let pivot_texts = pivot_doc.texts();
+        let pivot_refs: Vec<&str> = pivot_texts.iter().map(String::as_str).collect();
+        let mut alignments = Vec::new();
+        for (column, version) in self.versions.iter().enumerate().skip(pivot + 1) {
+            let Some(doc) = version else { continue };
+            let texts = doc.texts();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let aligner = LengthAligner::new(CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
+            alignments.push(PairAlignment {
+                column,
+                beads: aligner.align(&pivot_refs, &refs),
+            });
+        }
+        let spans = pivot::merge(pivot, pivot_refs.len(), &alignments);
+        let doc_id: Arc<str> = Arc::from(self.id.as_str());
+        spans
+            .into_iter()
+            .map(|span| self.row(&doc_id, span))
+            .collect()
+    }
+
+    fn row(&self, doc_id: &Arc<str>, span: RowSpan) -> Row {
+        let cells = std::array::from_fn(|c| match &self.versions[c] {
+            Some(doc) if !span.cells[c].is_empty() => Cell {
+                sentences: span.cells[c].clone(),
+                text: doc.joined(span.cells[c].clone()),
+                origin: Origin::Human,
+            },
+            _ => Cell::gap(),
+        });
+        Row {
+            doc_id: doc_id.clone(),
+            cells,
+            links: span.links,
+        }
+    }
+}
