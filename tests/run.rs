@@ -1,0 +1,157 @@
+//! `shanyraq run`: the invariant that no sentence is lost, gaps, the
+//! summary, and bad input.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+fn run_jsonl(corpus: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["run", corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--no-fill"];
+    args.extend_from_slice(extra);
+    shanyraq(&args)
+}
+
+fn rows(path: &Path) -> Vec<Value> {
+    fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The number of sentences our segmenter finds in a file.
+fn sentence_count(path: &Path, lang: &str) -> usize {
+    let o = shanyraq(&["segment", "--lang", lang, path.to_str().unwrap()]);
+    assert_ok(&o);
+    stdout(&o).lines().filter(|l| !l.is_empty()).count()
+}
+
+#[test]
+fn every_sentence_lands_in_exactly_one_row_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo.jsonl");
+    let demo = corpus("demo");
+    let o = run_jsonl(&demo, &out, &[]);
+    assert_ok(&o);
+    let rows = rows(&out);
+    let mut docs: Vec<String> = rows.iter().map(|r| r["doc"].as_str().unwrap().to_string()).collect();
+    docs.dedup();
+    assert_eq!(docs.len(), 3, "rows are grouped by document");
+    for doc in &docs {
+        for lang in ["kk", "ru", "en"] {
+            let file = demo.join(lang).join(format!("{doc}.txt"));
+            let mut next = 0;
+            for r in rows.iter().filter(|r| r["doc"] == doc.as_str()) {
+                let cell = &r[lang];
+                if cell.is_null() {
+                    continue;
+                }
+                let s = cell["sentences"].as_array().unwrap();
+                assert_eq!(s[0].as_u64().unwrap() as usize, next, "{doc} {lang}");
+                next = s[1].as_u64().unwrap() as usize;
+            }
+            let expected = if file.exists() { sentence_count(&file, lang) } else { 0 };
+            assert_eq!(next, expected, "{doc} {lang}: all sentences present");
+        }
+    }
+    // The flood notice has no English version: every row has an English gap.
+    let flood: Vec<&Value> = rows.iter().filter(|r| r["doc"] == "2026-03-12-flood-preparedness").collect();
+    assert!(!flood.is_empty() && flood.iter().all(|r| r["en"].is_null()));
+    let summary = stderr(&o);
+    assert!(summary.contains("documents: 3 (kk 3, ru 3, en 2)"), "{summary}");
+    assert!(summary.contains("gaps: "), "{summary}");
+}
+
+#[test]
+fn flat_layout_equals_nested_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("flat");
+    fs::create_dir(&flat).unwrap();
+    for lang in ["kk", "ru", "en"] {
+        for f in fs::read_dir(corpus("demo").join(lang)).unwrap() {
+            let f = f.unwrap().path();
+            let stem = f.file_stem().unwrap().to_str().unwrap();
+            fs::copy(&f, flat.join(format!("{stem}.{lang}.txt"))).unwrap();
+        }
+    }
+    let (a, b) = (dir.path().join("a.tsv"), dir.path().join("b.tsv"));
+    assert_ok(&run_jsonl(&corpus("demo"), &a, &[]));
+    assert_ok(&run_jsonl(&flat, &b, &[]));
+    assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+}
+
+#[test]
+fn invalid_utf8_names_the_file_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    copy_dir(&corpus("demo"), &c);
+    let bad = c.join("ru/2026-03-12-flood-preparedness.txt");
+    let mut bytes = fs::read(&bad).unwrap();
+    bytes.extend_from_slice(b"\n\xd0 broken\n");
+    fs::write(&bad, bytes).unwrap();
+    let out = dir.path().join("out.tmx");
+    let o = run_jsonl(&c, &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("2026-03-12-flood-preparedness.txt:") && err.contains("invalid UTF-8 at byte offset"), "{err}");
+    assert!(err.contains("--skip-invalid"), "{err}");
+    assert!(!out.exists());
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    // With --skip-invalid the run goes on and says what it left out.
+    let o = run_jsonl(&c, &out, &["--skip-invalid"]);
+    assert_ok(&o);
+    assert!(stderr(&o).contains("skipped:"), "{}", stderr(&o));
+    assert!(out.exists());
+}
+
+#[test]
+fn bad_corpus_and_output_paths_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_jsonl(&dir.path().join("missing"), &dir.path().join("o.tmx"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not found"), "{}", stderr(&o));
+
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let o = run_jsonl(&empty, &dir.path().join("o.tmx"), &[]);
+    assert!(stderr(&o).contains("no documents"), "{}", stderr(&o));
+
+    let o = run_jsonl(&corpus("demo"), &dir.path().join("no/such/dir/o.tmx"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+}
+
+#[test]
+fn awkward_but_valid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    for lang in ["kk", "ru", "en"] {
+        fs::create_dir_all(c.join(lang)).unwrap();
+    }
+    // CRLF and a BOM.
+    fs::write(c.join("kk/a.txt"), "\u{feff}Тақырып\r\n\r\nБірінші сөйлем. Екінші сөйлем.\r\n").unwrap();
+    fs::write(c.join("ru/a.txt"), "Заголовок\r\n\r\nПервое предложение. Второе предложение.\r\n").unwrap();
+    // An empty file, and a document in one language only.
+    fs::write(c.join("en/a.txt"), "").unwrap();
+    fs::write(c.join("kk/b.txt"), "Тек қазақша.\n").unwrap();
+    // A 1 MB paragraph without a stop.
+    let huge = "сөз ".repeat(250_000);
+    fs::write(c.join("ru/huge.txt"), &huge).unwrap();
+    let out = dir.path().join("o.jsonl");
+    let o = run_jsonl(&c, &out, &[]);
+    assert_ok(&o);
+    let err = stderr(&o);
+    assert!(err.contains("empty document"), "{err}");
+    assert!(err.contains("exists in kk only"), "{err}");
+    let rows = rows(&out);
+    let a: Vec<&Value> = rows.iter().filter(|r| r["doc"] == "a").collect();
+    assert_eq!(a[0]["kk"]["text"], "Тақырып", "BOM removed");
+    assert!(a.iter().all(|r| r["en"].is_null()));
+    let huge_rows: Vec<&Value> = rows.iter().filter(|r| r["doc"] == "huge").collect();
+    assert_eq!(huge_rows.len(), 1);
+    assert_eq!(huge_rows[0]["ru"]["text"].as_str().unwrap().len(), huge.trim_end().len());
+}
