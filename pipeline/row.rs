@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::align::pivot::{self, Link, PairAlignment, RowSpan};
-use crate::align::{Aligner, LengthAligner};
+use crate::align::{Aligner, AnchorAligner};
 use crate::document::SegmentedDocument;
 use crate::lang::{Lang, CORPUS_LANGS};
 
@@ -94,7 +94,7 @@ impl DocumentSet {
             let Some(doc) = version else { continue };
             let texts = doc.texts();
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let aligner = LengthAligner::new(CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
+            let aligner = AnchorAligner::new(CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
             alignments.push(PairAlignment {
                 column,
                 beads: aligner.align(&pivot_refs, &refs),

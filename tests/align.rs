@@ -48,8 +48,13 @@ fn segmenter_reproduces_the_reference_segmentation() {
             let doc = path.file_stem().unwrap().to_str().unwrap().to_string();
             let o = shanyraq(&["segment", "--lang", lang, path.to_str().unwrap()]);
             assert_ok(&o);
-            let ours: Vec<String> = stdout(&o).lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
-            let gold = fs::read_to_string(corpus("demo-gold").join(format!("{doc}.{lang}.sents"))).unwrap();
+            let ours: Vec<String> = stdout(&o)
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
+            let gold = fs::read_to_string(corpus("demo-gold").join(format!("{doc}.{lang}.sents")))
+                .unwrap();
             let gold: Vec<&str> = gold.lines().collect();
             assert_eq!(ours, gold, "{doc}.{lang}");
         }
@@ -65,17 +70,39 @@ fn length_aligner_on_the_demo_gold() {
         let gold = gold_dir.join(format!("{doc}.{src}-{tgt}.gold"));
         let (s, t, g) = (sents(&src), sents(&tgt), gold);
         let o = shanyraq(&[
-            "align", "--presegmented", "--src-lang", &src, "--tgt-lang", &tgt,
-            s.to_str().unwrap(), t.to_str().unwrap(), "--gold", g.to_str().unwrap(),
+            "align",
+            "--presegmented",
+            "--src-lang",
+            &src,
+            "--tgt-lang",
+            &tgt,
+            s.to_str().unwrap(),
+            t.to_str().unwrap(),
+            "--gold",
+            g.to_str().unwrap(),
         ]);
         assert_ok(&o);
         let out = stdout(&o);
-        let f1: f64 = out.lines().next().unwrap().rsplit(' ').next().unwrap().parse().unwrap();
+        let f1: f64 = out
+            .lines()
+            .next()
+            .unwrap()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         strict.push(f1);
         // The beads themselves cover both sides.
         let o = shanyraq(&[
-            "align", "--presegmented", "--src-lang", &src, "--tgt-lang", &tgt,
-            s.to_str().unwrap(), t.to_str().unwrap(),
+            "align",
+            "--presegmented",
+            "--src-lang",
+            &src,
+            "--tgt-lang",
+            &tgt,
+            s.to_str().unwrap(),
+            t.to_str().unwrap(),
         ]);
         let beads = parse_beads(&stdout(&o)).unwrap();
         let count = |p: &std::path::Path| fs::read_to_string(p).unwrap().lines().count();

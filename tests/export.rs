@@ -13,7 +13,13 @@ use shanyraq::Lang;
 fn run_demo(dir: &Path, file: &str, extra: &[&str]) -> std::path::PathBuf {
     let out = dir.join(file);
     let demo = corpus("demo");
-    let mut args = vec!["run", demo.to_str().unwrap(), "-o", out.to_str().unwrap(), "--no-fill"];
+    let mut args = vec![
+        "run",
+        demo.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--no-fill",
+    ];
     args.extend_from_slice(extra);
     assert_ok(&shanyraq(&args));
     out
@@ -22,7 +28,11 @@ fn run_demo(dir: &Path, file: &str, extra: &[&str]) -> std::path::PathBuf {
 #[test]
 fn demo_tmx_is_valid_against_the_dtd() {
     let Some(()) = require(
-        Command::new("xmllint").arg("--version").output().ok().map(|_| ()),
+        Command::new("xmllint")
+            .arg("--version")
+            .output()
+            .ok()
+            .map(|_| ()),
         "xmllint",
         "install libxml2-utils (apt-get install libxml2-utils) or run .ci/run",
     ) else {
@@ -37,7 +47,11 @@ fn demo_tmx_is_valid_against_the_dtd() {
         .arg(&tmx)
         .output()
         .unwrap();
-    assert!(o.status.success(), "xmllint: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "xmllint: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

@@ -10,7 +10,13 @@ use common::*;
 use serde_json::Value;
 
 fn run_jsonl(corpus: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["run", corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--no-fill"];
+    let mut args = vec![
+        "run",
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--no-fill",
+    ];
     args.extend_from_slice(extra);
     shanyraq(&args)
 }
@@ -38,7 +44,10 @@ fn every_sentence_lands_in_exactly_one_row_in_order() {
     let o = run_jsonl(&demo, &out, &[]);
     assert_ok(&o);
     let rows = rows(&out);
-    let mut docs: Vec<String> = rows.iter().map(|r| r["doc"].as_str().unwrap().to_string()).collect();
+    let mut docs: Vec<String> = rows
+        .iter()
+        .map(|r| r["doc"].as_str().unwrap().to_string())
+        .collect();
     docs.dedup();
     assert_eq!(docs.len(), 3, "rows are grouped by document");
     for doc in &docs {
@@ -54,15 +63,25 @@ fn every_sentence_lands_in_exactly_one_row_in_order() {
                 assert_eq!(s[0].as_u64().unwrap() as usize, next, "{doc} {lang}");
                 next = s[1].as_u64().unwrap() as usize;
             }
-            let expected = if file.exists() { sentence_count(&file, lang) } else { 0 };
+            let expected = if file.exists() {
+                sentence_count(&file, lang)
+            } else {
+                0
+            };
             assert_eq!(next, expected, "{doc} {lang}: all sentences present");
         }
     }
     // The flood notice has no English version: every row has an English gap.
-    let flood: Vec<&Value> = rows.iter().filter(|r| r["doc"] == "2026-03-12-flood-preparedness").collect();
+    let flood: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["doc"] == "2026-03-12-flood-preparedness")
+        .collect();
     assert!(!flood.is_empty() && flood.iter().all(|r| r["en"].is_null()));
     let summary = stderr(&o);
-    assert!(summary.contains("documents: 3 (kk 3, ru 3, en 2)"), "{summary}");
+    assert!(
+        summary.contains("documents: 3 (kk 3, ru 3, en 2)"),
+        "{summary}"
+    );
     assert!(summary.contains("gaps: "), "{summary}");
 }
 
@@ -97,10 +116,18 @@ fn invalid_utf8_names_the_file_and_writes_nothing() {
     let o = run_jsonl(&c, &out, &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("2026-03-12-flood-preparedness.txt:") && err.contains("invalid UTF-8 at byte offset"), "{err}");
+    assert!(
+        err.contains("2026-03-12-flood-preparedness.txt:")
+            && err.contains("invalid UTF-8 at byte offset"),
+        "{err}"
+    );
     assert!(err.contains("--skip-invalid"), "{err}");
     assert!(!out.exists());
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
     // With --skip-invalid the run goes on and says what it left out.
     let o = run_jsonl(&c, &out, &["--skip-invalid"]);
     assert_ok(&o);
@@ -133,8 +160,16 @@ fn awkward_but_valid_input() {
         fs::create_dir_all(c.join(lang)).unwrap();
     }
     // CRLF and a BOM.
-    fs::write(c.join("kk/a.txt"), "\u{feff}Тақырып\r\n\r\nБірінші сөйлем. Екінші сөйлем.\r\n").unwrap();
-    fs::write(c.join("ru/a.txt"), "Заголовок\r\n\r\nПервое предложение. Второе предложение.\r\n").unwrap();
+    fs::write(
+        c.join("kk/a.txt"),
+        "\u{feff}Тақырып\r\n\r\nБірінші сөйлем. Екінші сөйлем.\r\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("ru/a.txt"),
+        "Заголовок\r\n\r\nПервое предложение. Второе предложение.\r\n",
+    )
+    .unwrap();
     // An empty file, and a document in one language only.
     fs::write(c.join("en/a.txt"), "").unwrap();
     fs::write(c.join("kk/b.txt"), "Тек қазақша.\n").unwrap();
@@ -153,5 +188,8 @@ fn awkward_but_valid_input() {
     assert!(a.iter().all(|r| r["en"].is_null()));
     let huge_rows: Vec<&Value> = rows.iter().filter(|r| r["doc"] == "huge").collect();
     assert_eq!(huge_rows.len(), 1);
-    assert_eq!(huge_rows[0]["ru"]["text"].as_str().unwrap().len(), huge.trim_end().len());
+    assert_eq!(
+        huge_rows[0]["ru"]["text"].as_str().unwrap().len(),
+        huge.trim_end().len()
+    );
 }

@@ -28,7 +28,12 @@ fn row(texts: [&str; 3]) -> Row {
     Row {
         doc_id: Arc::from("doc <1> & \"x\""),
         cells,
-        links: vec![Link { src: 0, tgt: 1, shape: (1, 1), score: 0.5 }],
+        links: vec![Link {
+            src: 0,
+            tgt: 1,
+            shape: (1, 1),
+            score: 0.5,
+        }],
     }
 }
 
@@ -43,30 +48,46 @@ fn write(rows: &[Row]) -> Vec<u8> {
 #[test]
 fn writer_output_reads_back() {
     let mut rows = vec![
-        row(["Р.Василенко «Shanyraq» <b> & 'c' \"d\"", "Мир ]]> &amp;", ""]),
+        row([
+            "Р.Василенко «Shanyraq» <b> & 'c' \"d\"",
+            "Мир ]]> &amp;",
+            "",
+        ]),
         row(["", "", "only English"]),
         row(["кк", "", "en"]),
     ];
-    rows[2].cells[2].origin = Origin::Machine { model: "Helsinki-NLP/x@abc".into() };
+    rows[2].cells[2].origin = Origin::Machine {
+        model: "Helsinki-NLP/x@abc".into(),
+    };
     let units = read(write(&rows));
     assert_eq!(units.len(), 3);
     assert_eq!(units[0].prop("x-doc"), Some("doc <1> & \"x\""));
     assert_eq!(units[0].prop("x-bead-kk-ru"), Some("1-1"));
     assert_eq!(units[0].prop("x-score-kk-ru"), Some("0.5000"));
-    assert_eq!(units[0].variant(Lang::Kk).unwrap().text, rows[0].cells[0].text);
-    assert_eq!(units[0].variant(Lang::Ru).unwrap().text, rows[0].cells[1].text);
+    assert_eq!(
+        units[0].variant(Lang::Kk).unwrap().text,
+        rows[0].cells[0].text
+    );
+    assert_eq!(
+        units[0].variant(Lang::Ru).unwrap().text,
+        rows[0].cells[1].text
+    );
     assert!(units[0].variant(Lang::En).is_none(), "gaps get no tuv");
     assert_eq!(units[1].variants.len(), 1);
     let mt = units[2].variant(Lang::En).unwrap();
     assert_eq!(mt.prop("x-origin"), Some("mt"));
     assert_eq!(mt.prop("x-mt-model"), Some("Helsinki-NLP/x@abc"));
-    assert_eq!(units[2].variant(Lang::Kk).unwrap().prop("x-origin"), Some("human"));
+    assert_eq!(
+        units[2].variant(Lang::Kk).unwrap().prop("x-origin"),
+        Some("human")
+    );
 }
 
 #[test]
 fn forbidden_characters_are_dropped_not_written() {
     let mut w = TmxWriter::new(Vec::new()).unwrap();
-    w.write_row(&row(["a\u{1}b\u{b}c", "d\u{fffe}", "e"])).unwrap();
+    w.write_row(&row(["a\u{1}b\u{b}c", "d\u{fffe}", "e"]))
+        .unwrap();
     let (bytes, rows, dropped) = w.finish().unwrap();
     assert_eq!((rows, dropped), (1, 3));
     let units = read(bytes);
@@ -106,14 +127,25 @@ fn files_from_other_tools() {
     let ru = u.variant(Lang::Ru).unwrap();
     assert_eq!(ru.text, "Закон вступает в силу!");
     assert_eq!(ru.prop("x-ctx"), Some("c"));
-    assert_eq!(u.variant(Lang::En).unwrap().text, "The law <enters> into force now");
+    assert_eq!(
+        u.variant(Lang::En).unwrap().text,
+        "The law <enters> into force now"
+    );
     assert_eq!(units[1].variant(Lang::En).unwrap().text, "");
 }
 
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
     for u in text.encode_utf16() {
-        out.extend(if big_endian { u.to_be_bytes() } else { u.to_le_bytes() });
+        out.extend(if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
     }
     out
 }
@@ -127,7 +159,11 @@ fn utf16_with_bom_reads_like_utf8() {
     // Supplementary-plane characters cross the transcoder's chunk edges.
     let long = FOREIGN.replace("now", &"😀 now ".repeat(5000));
     let units = read(utf16(&long, false));
-    assert!(units[0].variant(Lang::En).unwrap().text.ends_with("😀 now "));
+    assert!(units[0]
+        .variant(Lang::En)
+        .unwrap()
+        .text
+        .ends_with("😀 now "));
 }
 
 #[test]

@@ -99,30 +99,74 @@ pub struct AlignmentScores {
     pub lax: Prf,
 }
 
-/// Scores `test` against `gold`. As in vecalign, precision counts all test
-/// beads (1-0 and 0-1 included), while recall ignores beads with an empty
-/// side in both test and gold.
-pub fn score(test: &[Bead], gold: &[Bead]) -> AlignmentScores {
-    let full = |b: &&Bead| !b.src.is_empty() && !b.tgt.is_empty();
-    // Empty sides compare equal wherever they sit, as vecalign's `()` do.
-    let same = |a: &Range<usize>, b: &Range<usize>| a == b || (a.is_empty() && b.is_empty());
-    let strict_hit = |a: &Bead, b: &Bead| same(&a.src, &b.src) && same(&a.tgt, &b.tgt);
-    let lax_hit = |a: &Bead, b: &Bead| {
-        strict_hit(a, b) || (overlaps(&a.src, &b.src) && overlaps(&a.tgt, &b.tgt))
-    };
-    let prf = |hit: &dyn Fn(&Bead, &Bead) -> bool| {
-        let p_hits = test
-            .iter()
-            .filter(|t| gold.iter().any(|g| hit(t, g)))
-            .count();
-        let gold_full: Vec<&Bead> = gold.iter().filter(full).collect();
-        let test_full: Vec<&Bead> = test.iter().filter(full).collect();
-        let r_hits = gold_full
-            .iter()
-            .filter(|g| test_full.iter().any(|t| hit(t, g)))
-            .count();
-        let precision = ratio(p_hits, test.len());
-        let recall = ratio(r_hits, gold_full.len());
+/// A bead as a gold file lists it: sentence ids, not necessarily
+/// consecutive (hand alignments of OCR text sometimes skip one).
+pub type IdBead = (Vec<usize>, Vec<usize>);
+
+/// Parses a gold file leniently: any ids, in any order.
+pub fn parse_gold(text: &str) -> Result<Vec<IdBead>, ParseError> {
+    let mut beads = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let err = |message: String| ParseError {
+            line: n + 1,
+            message,
+        };
+        let mut parts = line.splitn(3, ':');
+        let src = ids(parts.next().unwrap_or("")).map_err(err)?;
+        let tgt = ids(parts.next().ok_or_else(|| err("missing `:`".into()))?).map_err(err)?;
+        beads.push((src, tgt));
+    }
+    Ok(beads)
+}
+
+fn ids(s: &str) -> Result<Vec<usize>, String> {
+    let inner = s
+        .trim()
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .ok_or_else(|| format!("`{s}` is not a bracketed list"))?;
+    if inner.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    inner
+        .split(',')
+        .map(|x| {
+            x.trim()
+                .parse()
+                .map_err(|_| format!("`{x}` is not an index"))
+        })
+        .collect()
+}
+
+/// A bead's ids.
+pub fn ids_of(b: &Bead) -> IdBead {
+    (b.src.clone().collect(), b.tgt.clone().collect())
+}
+
+/// Scores `test` against `gold` exactly as vecalign's `score.py`: precision
+/// counts all test beads (1-0 and 0-1 included); recall is precision with
+/// the roles swapped after removing beads with an empty side from both;
+/// strict means an identical bead, lax a bead sharing a source and a target
+/// id with one gold bead.
+pub fn score(test: &[Bead], gold: &[IdBead]) -> AlignmentScores {
+    let test: Vec<IdBead> = test.iter().map(ids_of).collect();
+    score_ids(&test, gold)
+}
+
+/// [`score`] on id beads.
+pub fn score_ids(test: &[IdBead], gold: &[IdBead]) -> AlignmentScores {
+    let full = |b: &&IdBead| !b.0.is_empty() && !b.1.is_empty();
+    let (p_strict, p_lax, p_all) = hits(test, gold);
+    let test_full: Vec<IdBead> = test.iter().filter(full).cloned().collect();
+    let gold_full: Vec<IdBead> = gold.iter().filter(full).cloned().collect();
+    let (r_strict, r_lax, r_all) = hits(&gold_full, &test_full);
+    let prf = |p_hits: usize, r_hits: usize| {
+        let precision = ratio(p_hits, p_all);
+        let recall = ratio(r_hits, r_all);
         let f1 = if precision + recall > 0.0 {
             2.0 * precision * recall / (precision + recall)
         } else {
@@ -135,13 +179,40 @@ pub fn score(test: &[Bead], gold: &[Bead]) -> AlignmentScores {
         }
     };
     AlignmentScores {
-        strict: prf(&strict_hit),
-        lax: prf(&lax_hit),
+        strict: prf(p_strict, r_strict),
+        lax: prf(p_lax, r_lax),
     }
 }
 
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
+/// Strict and lax hits of `test` beads in `reference`, and the number of
+/// distinct non-empty test beads (vecalign works on sets).
+fn hits(test: &[IdBead], reference: &[IdBead]) -> (usize, usize, usize) {
+    use std::collections::{HashMap, HashSet};
+    let exact: HashSet<&IdBead> = reference.iter().collect();
+    let mut linked: HashMap<usize, HashSet<usize>> = HashMap::new();
+    for (s, t) in reference {
+        for &i in s {
+            linked.entry(i).or_default().extend(t.iter().copied());
+        }
+    }
+    let test: HashSet<&IdBead> = test
+        .iter()
+        .filter(|b| !b.0.is_empty() || !b.1.is_empty())
+        .collect();
+    let (mut strict, mut lax) = (0, 0);
+    for b in &test {
+        if exact.contains(b) {
+            strict += 1;
+            lax += 1;
+        } else if b.0.iter().any(|i| {
+            linked
+                .get(i)
+                .is_some_and(|t| b.1.iter().any(|j| t.contains(j)))
+        }) {
+            lax += 1;
+        }
+    }
+    (strict, lax, test.len())
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -175,6 +246,7 @@ mod tests {
     fn scores_follow_vecalign() {
         let gold = parse_beads("[0]:[0]\n[1]:[1,2]\n[2]:[]\n[3]:[3]").unwrap();
         let test = parse_beads("[0]:[0]\n[1]:[1]\n[]:[2]\n[2]:[]\n[3]:[3]").unwrap();
+        let gold: Vec<IdBead> = gold.iter().map(ids_of).collect();
         let s = score(&test, &gold);
         // precision: [0]:[0], [2]:[], [3]:[3] of 5 beads.
         assert!((s.strict.precision - 3.0 / 5.0).abs() < 1e-12);

@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+use super::dp::{self, Corridor, Shape};
 use super::{Aligner, Bead};
 use crate::lang::Lang;
 
@@ -63,7 +64,7 @@ const BEADS: [(usize, usize, f64); 6] = [
     (2, 2, 0.011),
 ];
 
-/// Half-width of the DP band around the diagonal, in sentences.
+/// Half-width of the DP corridor around the diagonal, in sentences.
 const BAND: usize = 120;
 
 /// The Gale–Church aligner for one language pair.
@@ -81,7 +82,7 @@ impl LengthAligner {
     }
 
     /// Probability of a bead with these character lengths, prior included.
-    fn probability(&self, prior: f64, ls: usize, lt: usize) -> f64 {
+    pub fn probability(&self, prior: f64, ls: usize, lt: usize) -> f64 {
         if ls == 0 || lt == 0 {
             return prior;
         }
@@ -95,104 +96,54 @@ impl LengthAligner {
 
 impl Aligner for LengthAligner {
     fn align(&self, src: &[&str], tgt: &[&str]) -> Vec<Bead> {
-        let ls: Vec<usize> = src.iter().map(|s| s.chars().count()).collect();
-        let lt: Vec<usize> = tgt.iter().map(|s| s.chars().count()).collect();
-        let (n, m) = (ls.len(), lt.len());
-        let band = Band::new(n, m);
-        let mut cost = vec![f64::INFINITY; band.cells()];
-        let mut back = vec![u8::MAX; band.cells()];
-        cost[band.index(0, 0).expect("origin in band")] = 0.0;
-        let sum = |lens: &[usize], r: Range<usize>| lens[r].iter().sum::<usize>();
-        for i in 0..=n {
-            for j in band.columns(i) {
-                let Some(here) = band.index(i, j) else {
-                    continue;
-                };
-                for (k, &(di, dj, prior)) in BEADS.iter().enumerate() {
-                    if di > i || dj > j {
-                        continue;
-                    }
-                    let Some(prev) = band.index(i - di, j - dj) else {
-                        continue;
-                    };
-                    if cost[prev].is_infinite() {
-                        continue;
-                    }
-                    let p = self.probability(prior, sum(&ls, i - di..i), sum(&lt, j - dj..j));
-                    let c = cost[prev] - p.max(1e-300).ln();
-                    if c < cost[here] {
-                        cost[here] = c;
-                        back[here] = k as u8;
-                    }
-                }
-            }
-        }
-        let mut beads = Vec::new();
-        let (mut i, mut j) = (n, m);
-        while i > 0 || j > 0 {
-            let k = back[band.index(i, j).expect("path stays in band")] as usize;
-            let (di, dj, prior) = BEADS[k];
-            let p = self.probability(prior, sum(&ls, i - di..i), sum(&lt, j - dj..j));
-            beads.push(Bead {
-                src: i - di..i,
-                tgt: j - dj..j,
-                score: p.clamp(0.0, 1.0) as f32,
-            });
-            (i, j) = (i - di, j - dj);
-        }
-        beads.reverse();
-        beads
-    }
-}
-
-/// The DP cells kept: for each source position `i`, target positions within
-/// [`BAND`] of the diagonal point `i·m/n`, widened so that consecutive rows
-/// overlap and the corner `(n, m)` is always reachable.
-struct Band {
-    n: usize,
-    m: usize,
-    width: usize,
-}
-
-impl Band {
-    fn new(n: usize, m: usize) -> Band {
-        // Small problems get the full matrix; the band only matters at scale.
-        // The band also grows with the slope m/n, so that the rows of a very
-        // unequal pair still overlap and every cell stays reachable.
-        let width = if n.saturating_mul(m) <= 250_000 {
-            m + 1
+        let ls = char_prefix(src);
+        let lt = char_prefix(tgt);
+        let (n, m) = (src.len(), tgt.len());
+        let corridor = if n.saturating_mul(m) <= 250_000 {
+            Corridor::full(n, m)
         } else {
-            (2 * BAND + 3 + 2 * (m / n.max(1) + 1)).min(m + 1)
+            Corridor::around(&[], n, m, BAND)
         };
-        Band { n, m, width }
+        let shapes: Vec<Shape> = BEADS.iter().map(|&(a, b, _)| (a, b)).collect();
+        let prior = |s: &Range<usize>, t: &Range<usize>| {
+            BEADS
+                .iter()
+                .find(|&&(a, b, _)| (a, b) == (s.len(), t.len()))
+                .map_or(0.0, |&(_, _, p)| p)
+        };
+        let steps = dp::best_path(&corridor, &shapes, |s, t| {
+            let p = self.probability(prior(&s, &t), span(&ls, &s), span(&lt, &t));
+            -p.max(1e-300).ln()
+        });
+        steps
+            .into_iter()
+            .map(|st| Bead {
+                score: (-st.cost).exp().clamp(0.0, 1.0) as f32,
+                src: st.src,
+                tgt: st.tgt,
+            })
+            .collect()
     }
+}
 
-    fn cells(&self) -> usize {
-        (self.n + 1) * self.width
+/// Prefix sums of character counts, so a group's length is one subtraction.
+pub fn char_prefix(sentences: &[&str]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(sentences.len() + 1);
+    out.push(0);
+    for s in sentences {
+        out.push(out.last().unwrap() + s.chars().count());
     }
+    out
+}
 
-    fn first_column(&self, i: usize) -> usize {
-        if self.width > self.m {
-            return 0;
-        }
-        let center = (i * self.m).checked_div(self.n).unwrap_or(0);
-        center.saturating_sub(BAND + 1).min(self.m + 1 - self.width)
-    }
-
-    fn columns(&self, i: usize) -> Range<usize> {
-        let first = self.first_column(i);
-        first..(first + self.width).min(self.m + 1)
-    }
-
-    fn index(&self, i: usize, j: usize) -> Option<usize> {
-        let first = self.first_column(i);
-        (j >= first && j < first + self.width && j <= self.m).then(|| i * self.width + j - first)
-    }
+/// The length of sentences `r` from prefix sums.
+pub fn span(prefix: &[usize], r: &Range<usize>) -> usize {
+    prefix[r.end] - prefix[r.start]
 }
 
 /// Φ(x) for the standard normal, via the Abramowitz–Stegun erfc
 /// approximation 7.1.26 (error below 1.5e-7, plenty for a cost).
-fn std_normal_cdf(x: f64) -> f64 {
+pub fn std_normal_cdf(x: f64) -> f64 {
     let z = x.abs() / std::f64::consts::SQRT_2;
     let t = 1.0 / (1.0 + 0.3275911 * z);
     let poly = t

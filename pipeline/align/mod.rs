@@ -4,12 +4,16 @@
 //! every sentence of both sides exactly once, in order. [`pivot`] merges the
 //! kk–ru and kk–en beads of a document into trilingual rows.
 
+pub mod anchor;
+pub mod dp;
+pub mod features;
 pub mod gold;
 pub mod length;
 pub mod pivot;
 
 use std::ops::Range;
 
+pub use anchor::{AlignOptions, AnchorAligner};
 pub use length::LengthAligner;
 
 /// A group of consecutive source sentences aligned with a group of

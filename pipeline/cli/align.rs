@@ -9,8 +9,8 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::segment::read_input;
-use crate::align::gold::{format_bead, parse_beads, score};
-use crate::align::{Aligner, LengthAligner};
+use crate::align::gold::{format_bead, parse_gold, score};
+use crate::align::{Aligner, AnchorAligner, LengthAligner};
 use crate::document::{Document, SegmentedDocument};
 use crate::lang::Lang;
 
@@ -21,6 +21,25 @@ pub enum AlignFormat {
     Beads,
     /// Source and target text of each bead, tab-separated.
     Tsv,
+}
+
+/// Which aligner to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlignerChoice {
+    /// Lengths plus lexical anchors (the default).
+    Anchors,
+    /// Gale–Church lengths alone.
+    Length,
+}
+
+impl AlignerChoice {
+    /// The aligner for a language pair.
+    pub fn build(self, src: Lang, tgt: Lang) -> Box<dyn Aligner> {
+        match self {
+            AlignerChoice::Anchors => Box::new(AnchorAligner::new(src, tgt)),
+            AlignerChoice::Length => Box::new(LengthAligner::new(src, tgt)),
+        }
+    }
 }
 
 /// Arguments of `shanyraq align`.
@@ -45,6 +64,10 @@ pub struct AlignArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AlignFormat::Beads)]
     pub format: AlignFormat,
+    /// Aligner: `anchors` (lengths plus lexical anchors) or `length`
+    /// (Gale–Church alone).
+    #[arg(long, value_enum, default_value_t = AlignerChoice::Anchors)]
+    pub aligner: AlignerChoice,
     /// Gold alignment (vecalign format): print strict and lax precision,
     /// recall and F1 instead of the beads.
     #[arg(long)]
@@ -71,11 +94,14 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
     let tgt = sentences(&args.tgt, args.tgt_lang, args.presegmented)?;
     let src_refs: Vec<&str> = src.iter().map(String::as_str).collect();
     let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
-    let beads = LengthAligner::new(args.src_lang, args.tgt_lang).align(&src_refs, &tgt_refs);
+    let beads = args
+        .aligner
+        .build(args.src_lang, args.tgt_lang)
+        .align(&src_refs, &tgt_refs);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if let Some(gold_path) = &args.gold {
         let text = read_input(gold_path)?;
-        let gold = parse_beads(&text).with_context(|| format!("{}", gold_path.display()))?;
+        let gold = parse_gold(&text).with_context(|| format!("{}", gold_path.display()))?;
         let s = score(&beads, &gold);
         writeln!(
             out,

@@ -56,7 +56,12 @@ pub fn stderr(o: &Output) -> String {
 
 /// Asserts success, showing stderr otherwise.
 pub fn assert_ok(o: &Output) {
-    assert!(o.status.success(), "exit {:?}\nstderr:\n{}", o.status, stderr(o));
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstderr:\n{}",
+        o.status,
+        stderr(o)
+    );
 }
 
 /// Copies a directory tree.

@@ -1,0 +1,208 @@
+//! The dynamic programme every aligner shares: the cheapest monotone path
+//! of beads through a corridor of the (source × target) grid.
+//!
+//! The corridor holds, for each source position, the target positions the
+//! path may visit. Keeping it narrow is what makes long documents cheap:
+//! time and memory are linear in the corridor's area, not in n · m.
+
+use std::ops::Range;
+
+/// A bead shape: (source sentences, target sentences).
+pub type Shape = (usize, usize);
+
+/// The allowed target positions for each source position `0..=n`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Corridor {
+    rows: Vec<Range<usize>>,
+    m: usize,
+}
+
+impl Corridor {
+    /// Every cell: for small problems.
+    pub fn full(n: usize, m: usize) -> Corridor {
+        Corridor {
+            rows: vec![0..m + 1; n + 1],
+            m,
+        }
+    }
+
+    /// `half_width` positions either side of a path through `points`
+    /// (source, target), which must be increasing in both coordinates;
+    /// (0, 0) and (n, m) are added. Between points the path is a straight
+    /// line.
+    pub fn around(points: &[(usize, usize)], n: usize, m: usize, half_width: usize) -> Corridor {
+        let mut pts = vec![(0, 0)];
+        pts.extend(points.iter().copied().filter(|&(i, j)| i <= n && j <= m));
+        pts.push((n, m));
+        let mut rows = Vec::with_capacity(n + 1);
+        let mut seg = 0;
+        for i in 0..=n {
+            while seg + 1 < pts.len() - 1 && pts[seg + 1].0 <= i {
+                seg += 1;
+            }
+            let (i0, j0) = pts[seg];
+            let (i1, j1) = pts[(seg + 1).min(pts.len() - 1)];
+            let center = if i1 > i0 {
+                j0 + (j1.saturating_sub(j0)) * (i - i0) / (i1 - i0)
+            } else {
+                j0
+            };
+            // A steep stretch (many target sentences per source one) must
+            // still connect from row to row: widen by the local slope.
+            let slope = if i1 > i0 {
+                (j1.saturating_sub(j0)).div_ceil(i1 - i0)
+            } else {
+                j1.saturating_sub(j0)
+            };
+            let w = half_width + slope;
+            rows.push(center.saturating_sub(w)..(center + w + 1).min(m + 1));
+        }
+        let mut c = Corridor { rows, m };
+        c.repair();
+        c
+    }
+
+    /// Makes each row overlap the previous one, so every row is reachable
+    /// through 1-0 and 0-1 beads, and puts both corners in the corridor.
+    fn repair(&mut self) {
+        let n = self.rows.len() - 1;
+        self.rows[0].start = 0;
+        self.rows[n].end = self.m + 1;
+        for i in 1..=n {
+            let prev = self.rows[i - 1].clone();
+            let row = &mut self.rows[i];
+            row.start = row.start.max(prev.start).min(prev.end - 1);
+            row.end = row.end.max(row.start + 1).max(prev.end.min(self.m + 1));
+        }
+    }
+
+    /// Number of cells.
+    pub fn area(&self) -> usize {
+        self.rows.iter().map(|r| r.len()).sum()
+    }
+}
+
+/// One step of the best path: the bead's ranges and its cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Source sentences.
+    pub src: Range<usize>,
+    /// Target sentences.
+    pub tgt: Range<usize>,
+    /// The bead's cost.
+    pub cost: f64,
+}
+
+/// The cheapest path from (0, 0) to (n, m) inside `corridor` using
+/// `shapes`; `cost(src, tgt)` prices a bead (infinite forbids it).
+pub fn best_path(
+    corridor: &Corridor,
+    shapes: &[Shape],
+    mut cost: impl FnMut(Range<usize>, Range<usize>) -> f64,
+) -> Vec<Step> {
+    let rows = &corridor.rows;
+    let n = rows.len() - 1;
+    let mut offset = Vec::with_capacity(n + 2);
+    offset.push(0);
+    for r in rows {
+        offset.push(offset.last().unwrap() + r.len());
+    }
+    let cell = |i: usize, j: usize| -> Option<usize> {
+        let r = &rows[i];
+        r.contains(&j).then(|| offset[i] + j - r.start)
+    };
+    let area = offset[n + 1];
+    let mut best = vec![f64::INFINITY; area];
+    let mut back = vec![u8::MAX; area];
+    best[cell(0, 0).expect("origin")] = 0.0;
+    for (i, row) in rows.iter().enumerate() {
+        for j in row.clone() {
+            let here = cell(i, j).expect("in row");
+            for (k, &(di, dj)) in shapes.iter().enumerate() {
+                if di > i || dj > j || (di == 0 && dj == 0) {
+                    continue;
+                }
+                let Some(prev) = cell(i - di, j - dj) else {
+                    continue;
+                };
+                if best[prev].is_infinite() {
+                    continue;
+                }
+                let c = best[prev] + cost(i - di..i, j - dj..j);
+                if c < best[here] {
+                    best[here] = c;
+                    back[here] = k as u8;
+                }
+            }
+        }
+    }
+    let mut steps = Vec::new();
+    let (mut i, mut j) = (n, corridor.m);
+    while i > 0 || j > 0 {
+        let here = cell(i, j).expect("path inside corridor");
+        let (di, dj) = shapes[back[here] as usize];
+        let prev = cell(i - di, j - dj).expect("path inside corridor");
+        steps.push(Step {
+            src: i - di..i,
+            tgt: j - dj..j,
+            cost: best[here] - best[prev],
+        });
+        (i, j) = (i - di, j - dj);
+    }
+    steps.reverse();
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SHAPES: [Shape; 6] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2)];
+
+    fn covers(steps: &[Step], n: usize, m: usize) -> bool {
+        let (mut i, mut j) = (0, 0);
+        for s in steps {
+            if s.src.start != i || s.tgt.start != j {
+                return false;
+            }
+            (i, j) = (s.src.end, s.tgt.end);
+        }
+        (i, j) == (n, m)
+    }
+
+    #[test]
+    fn prefers_cheap_beads() {
+        let c = Corridor::full(3, 3);
+        let steps = best_path(&c, &SHAPES, |s, t| {
+            if s.len() == 1 && t.len() == 1 {
+                1.0
+            } else {
+                5.0
+            }
+        });
+        assert_eq!(steps.len(), 3);
+        assert!(steps.iter().all(|s| s.cost == 1.0));
+    }
+
+    proptest! {
+        #[test]
+        fn any_corridor_has_a_path(
+            n in 0usize..60, m in 0usize..60, w in 0usize..5,
+            pts in proptest::collection::vec((0usize..60, 0usize..60), 0..6),
+        ) {
+            let mut pts: Vec<(usize, usize)> = pts.into_iter().filter(|&(i, j)| i <= n && j <= m).collect();
+            pts.sort();
+            // Keep the points strictly increasing in both coordinates.
+            let mut chain: Vec<(usize, usize)> = Vec::new();
+            for p in pts {
+                if chain.last().is_none_or(|&(i, j)| p.0 > i && p.1 > j) {
+                    chain.push(p);
+                }
+            }
+            let c = Corridor::around(&chain, n, m, w);
+            let steps = best_path(&c, &SHAPES, |s, t| (s.len() as f64 - t.len() as f64).abs() + 1.0);
+            prop_assert!(covers(&steps, n, m));
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Lexical evidence that needs no model: what two sentences in different
+//! languages visibly share.
+//!
+//! - Numbers, normalised across conventions: `10 мың` = `10 тысяч` =
+//!   `10,000`; `3,5` (kk/ru) = `3.5` (en); dates `15.03.2026` give day,
+//!   month and year.
+//! - Month and weekday names in kk, ru and en map to one symbol each, so
+//!   `15 наурызда` = `15 марта` = `15 March`.
+//! - Every other word is reduced to a consonant skeleton of its Latin
+//!   transliteration: `Василенко` and `Vassilenko` both give `vsln`,
+//!   `Конституциясының`, `Конституции` and `Constitution` all give `knst`.
+//!   Coarse on purpose: names, loanwords and shared roots match across
+//!   Cyrillic and Latin, and document-level rarity weights (see
+//!   `anchor.rs`) keep frequent collisions cheap.
+//! - Acronyms, transliterated whole: `НАТО` = `NATO`.
+//! - `?`, `!`, quotes and brackets, which translators keep.
+
+use crate::lang::Lang;
+
+/// A feature, hashed.
+pub type Feature = u64;
+
+/// Sorted, deduplicated features of one sentence.
+pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            let (value, next) = number(&chars, i, lang);
+            out.push(hash(b'N', value.as_bytes()));
+            i = next;
+        } else if c.is_alphabetic() {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphabetic() || chars[i] == '\'' || chars[i] == '’')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i]
+                .iter()
+                .flat_map(|c| c.to_lowercase())
+                .collect();
+            let upper = chars[start..i].iter().all(|c| c.is_uppercase());
+            if upper && (2..=6).contains(&(i - start)) {
+                // Acronyms (`НАТО`, `NATO`) keep every letter.
+                let latin: String = word.chars().map(translit).collect();
+                out.push(hash(b'A', latin.as_bytes()));
+            } else if let Some(sym) = calendar(&word) {
+                out.push(hash(b'C', sym.as_bytes()));
+            } else if let Some(sk) = skeleton(&word) {
+                out.push(hash(b'S', sk.as_bytes()));
+            }
+        } else {
+            match c {
+                '?' | '!' => out.push(hash(b'P', c.to_string().as_bytes())),
+                '«' | '"' | '“' | '„' => out.push(hash(b'P', b"quote")),
+                '(' | '[' => out.push(hash(b'P', b"bracket")),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn hash(kind: u8, bytes: &[u8]) -> Feature {
+    // FNV-1a: stable across runs and platforms, and fast on short keys.
+    let mut h: u64 = 0xcbf29ce484222325 ^ u64::from(kind);
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Reads the number starting at `chars[i]` with the language's separators
+/// and a following multiplier word; returns its canonical text and the
+/// index after it.
+fn number(chars: &[char], mut i: usize, lang: Lang) -> (String, usize) {
+    let start = i;
+    let mut groups: Vec<String> = Vec::new();
+    let mut seps: Vec<char> = Vec::new();
+    loop {
+        let g0 = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        groups.push(chars[g0..i].iter().collect());
+        // A separator continues the number only when a digit follows.
+        match chars.get(i) {
+            Some(&s @ ('.' | ',' | ' ' | '\u{a0}' | '\u{202f}'))
+                if chars.get(i + 1).is_some_and(char::is_ascii_digit) =>
+            {
+                seps.push(s);
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    let _ = start;
+    // Dates: dd.mm.yyyy → day, month, year as separate numbers would lose
+    // the month's meaning; emit the canonical date instead.
+    if groups.len() == 3 && seps.iter().all(|&s| s == '.') && groups[2].len() == 4 {
+        let day: u32 = groups[0].parse().unwrap_or(0);
+        let month: u32 = groups[1].parse().unwrap_or(0);
+        return (format!("{}.{}.{}", day, month, groups[2]), i);
+    }
+    let decimal_sep = if lang == Lang::En { '.' } else { ',' };
+    let mut int = String::new();
+    let mut frac = String::new();
+    for (k, g) in groups.iter().enumerate() {
+        if k == 0 {
+            int.push_str(g);
+            continue;
+        }
+        let sep = seps[k - 1];
+        let thousands = g.len() == 3 && sep != decimal_sep && frac.is_empty();
+        if thousands {
+            int.push_str(g);
+        } else if sep == decimal_sep || sep == '.' || sep == ',' {
+            if frac.is_empty() {
+                frac.push_str(g);
+            } else {
+                break;
+            }
+        } else {
+            // A space before a non-3-digit group: two numbers side by side.
+            // Keep the first; the second is read on its own.
+            return (canonical(&groups[0], ""), start + groups[0].chars().count());
+        }
+    }
+    let mut value = canonical(&int, &frac);
+    if let Some((mult, next)) = multiplier(chars, i) {
+        value = scale(&int, &frac, mult);
+        i = next;
+    }
+    (value, i)
+}
+
+fn canonical(int: &str, frac: &str) -> String {
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+/// `int.frac` × 10^zeros as canonical text.
+fn scale(int: &str, frac: &str, zeros: usize) -> String {
+    let mut digits = format!("{int}{frac}");
+    let shift = zeros as isize - frac.len() as isize;
+    if shift >= 0 {
+        digits.extend(std::iter::repeat_n('0', shift as usize));
+        canonical(&digits, "")
+    } else {
+        let cut = digits.len() - (-shift) as usize;
+        canonical(&digits[..cut], &digits[cut..])
+    }
+}
+
+/// A multiplier word after a number (`10 мың`, `5 млн`, `3 billion`).
+fn multiplier(chars: &[char], i: usize) -> Option<(usize, usize)> {
+    let mut j = i;
+    while j < chars.len() && (chars[j] == ' ' || chars[j] == '\u{a0}') {
+        j += 1;
+    }
+    let w0 = j;
+    while j < chars.len() && chars[j].is_alphabetic() {
+        j += 1;
+    }
+    if j == w0 {
+        return None;
+    }
+    let word: String = chars[w0..j].iter().flat_map(|c| c.to_lowercase()).collect();
+    let zeros = if word == "мың" || word.starts_with("тыс") || word == "thousand" {
+        3
+    } else if word == "млн" || word.starts_with("миллион") || word.starts_with("million")
+    {
+        6
+    } else if word == "млрд" || word.starts_with("миллиард") || word.starts_with("billion")
+    {
+        9
+    } else {
+        return None;
+    };
+    Some((zeros, j))
+}
+
+/// Month and weekday stems: a word starting with one names that symbol.
+/// Kazakh stems are whole words with case endings after them; Russian and
+/// English need only the unambiguous start.
+const CALENDAR: &[(&str, &[&str])] = &[
+    ("m1", &["қаңтар", "январ", "january"]),
+    ("m2", &["ақпан", "феврал", "february"]),
+    ("m3", &["наурыз", "март", "march"]),
+    ("m4", &["сәуір", "апрел", "april"]),
+    ("m5", &["мамыр", "мая", "май", "мае"]),
+    ("m6", &["маусым", "июн", "june"]),
+    ("m7", &["шілде", "июл", "july"]),
+    ("m8", &["тамыз", "август", "august"]),
+    ("m9", &["қыркүйек", "сентябр", "september"]),
+    ("m10", &["қазан", "октябр", "october"]),
+    ("m11", &["қараша", "ноябр", "november"]),
+    ("m12", &["желтоқсан", "декабр", "december"]),
+    ("d1", &["дүйсенбі", "понедельник", "monday"]),
+    ("d2", &["сейсенбі", "вторник", "tuesday"]),
+    ("d3", &["сәрсенбі", "сред", "wednesday"]),
+    ("d4", &["бейсенбі", "четверг", "thursday"]),
+    ("d5", &["жұма", "пятниц", "friday"]),
+    ("d6", &["сенбі", "суббот", "saturday"]),
+    ("d7", &["жексенбі", "воскресень", "sunday"]),
+];
+
+fn calendar(word: &str) -> Option<&'static str> {
+    // `май`/`мая` are whole words; `march`/`may` in English are too
+    // ambiguous as verbs to use without a number, so `may` is left out.
+    for (sym, stems) in CALENDAR {
+        for stem in *stems {
+            let short = stem.chars().count() <= 3;
+            if (short && word == *stem) || (!short && word.starts_with(stem)) {
+                return Some(sym);
+            }
+        }
+    }
+    None
+}
+
+/// The first four consonants of the word's Latin transliteration, with
+/// letters that scripts render differently merged (c/k/q, z/s before
+/// nothing else, doubled letters collapsed). None for short words, whose
+/// skeletons would collide everywhere.
+pub fn skeleton(word: &str) -> Option<String> {
+    let mut latin = String::new();
+    for c in word.chars() {
+        latin.push_str(translit(c));
+    }
+    let mut sk = String::new();
+    let mut last = ' ';
+    for c in latin.chars() {
+        let c = match c {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w' | 'j' | '\'' | '’' => continue,
+            'c' | 'q' | 'k' | 'g' => 'k',
+            'x' => 'k',
+            'f' => 'p',
+            'b' => 'p',
+            'd' => 't',
+            'z' => 's',
+            'v' => 'v',
+            c if c.is_ascii_lowercase() => c,
+            _ => continue,
+        };
+        if c != last {
+            sk.push(c);
+            last = c;
+        }
+        if sk.len() == 4 {
+            break;
+        }
+    }
+    (sk.len() >= 3 && word.chars().count() >= 4).then_some(sk)
+}
+
+/// Cyrillic (Russian and Kazakh letters) to Latin, close to the spellings
+/// English news uses for Kazakh and Russian names.
+fn translit(c: char) -> &'static str {
+    match c {
+        'а' | 'ә' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' | 'ғ' => "g",
+        'д' => "d",
+        'е' | 'э' | 'ё' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'і' | 'й' => "i",
+        'к' | 'қ' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'ң' => "ng",
+        'о' | 'ө' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' | 'ұ' | 'ү' => "u",
+        'ф' => "f",
+        'х' | 'һ' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' | 'щ' => "sh",
+        'ы' => "y",
+        'ю' => "yu",
+        'я' => "ya",
+        'ъ' | 'ь' => "",
+        c if c.is_ascii_lowercase() => ascii(c),
+        _ => "",
+    }
+}
+
+fn ascii(c: char) -> &'static str {
+    const LETTERS: [&str; 26] = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
+        "s", "t", "u", "v", "w", "x", "y", "z",
+    ];
+    LETTERS[(c as u8 - b'a') as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(a: &str, la: Lang, b: &str, lb: Lang) -> usize {
+        let (fa, fb) = (features(a, la), features(b, lb));
+        fa.iter().filter(|f| fb.contains(f)).count()
+    }
+
+    #[test]
+    fn names_and_loanwords_match_across_scripts() {
+        assert_eq!(skeleton("василенко"), skeleton("vassilenko"));
+        assert_eq!(skeleton("конституциясының"), skeleton("constitution"));
+        assert_eq!(skeleton("конституции"), skeleton("constitution"));
+        assert_eq!(skeleton("қазақстан"), skeleton("казахстан"));
+        assert_eq!(skeleton("нато"), None, "short words give nothing");
+        assert_eq!(shared("НАТО", Lang::Kk, "NATO", Lang::En), 1);
+    }
+
+    #[test]
+    fn numbers_normalise_across_conventions() {
+        let n = |t: &str, l: Lang| features(t, l);
+        assert_eq!(n("10 мың", Lang::Kk), n("10 тысяч", Lang::Ru));
+        assert_eq!(n("10 тысяч", Lang::Ru), n("10,000", Lang::En));
+        assert_eq!(n("3,5", Lang::Ru), n("3.5", Lang::En));
+        assert_eq!(n("1,5 млн", Lang::Kk), n("1.5 million", Lang::En));
+        assert_eq!(n("15.03.2026", Lang::Kk), n("15.03.2026", Lang::En));
+        assert_eq!(n("10 000", Lang::Ru), n("10,000", Lang::En));
+        assert_ne!(n("3,5", Lang::Ru), n("35", Lang::En));
+    }
+
+    #[test]
+    fn dates_match_by_month_name() {
+        assert_eq!(shared("15 наурызда", Lang::Kk, "15 марта", Lang::Ru), 2);
+        assert_eq!(shared("15 марта", Lang::Ru, "on 15 March", Lang::En), 2);
+        assert_eq!(shared("қазан айында", Lang::Kk, "в октябре", Lang::Ru), 1);
+    }
+}
