@@ -151,28 +151,66 @@ fn evidence(
     (s, t, anchors)
 }
 
-/// Sorted union of the features of a group of sentences.
-fn union(groups: &[&[(Feature, f64)]]) -> Vec<(Feature, f64)> {
-    if let [one] = groups {
-        return one.to_vec();
-    }
-    let mut all: Vec<(Feature, f64)> = groups.iter().flat_map(|g| g.iter().copied()).collect();
-    all.sort_unstable_by_key(|&(f, _)| f);
-    all.dedup_by_key(|&mut (f, _)| f);
-    all
+/// The features of up to three consecutive sentences, seen as one sorted,
+/// deduplicated list without allocating (the DP prices millions of beads).
+#[derive(Clone, Copy)]
+struct Group<'a> {
+    parts: [&'a [(Feature, f64)]; 3],
 }
 
-/// Total weight of `a`'s features that are also in `b` (both sorted).
-fn shared_weight(a: &[(Feature, f64)], b: &[(Feature, f64)]) -> f64 {
-    let (mut i, mut j, mut common) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
+impl<'a> Group<'a> {
+    fn new(sentences: &'a [Vec<(Feature, f64)>], r: Range<usize>) -> Group<'a> {
+        let mut parts: [&[(Feature, f64)]; 3] = [&[], &[], &[]];
+        for (slot, i) in parts.iter_mut().zip(r) {
+            *slot = &sentences[i];
+        }
+        Group { parts }
+    }
+
+    fn one(part: &'a [(Feature, f64)]) -> Group<'a> {
+        Group {
+            parts: [part, &[], &[]],
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = (Feature, f64)> + 'a {
+        let mut parts = self.parts;
+        std::iter::from_fn(move || {
+            let head = parts
+                .iter()
+                .filter_map(|p| p.first())
+                .min_by_key(|&&(f, _)| f)?;
+            let head = *head;
+            for p in parts.iter_mut() {
+                if p.first().is_some_and(|&(f, _)| f == head.0) {
+                    *p = &p[1..];
+                }
+            }
+            Some(head)
+        })
+    }
+
+    fn weight(self) -> f64 {
+        self.iter().map(|(_, w)| w).sum()
+    }
+}
+
+/// Total weight of `a`'s features that are also in `b`.
+fn shared_weight(a: Group<'_>, b: Group<'_>) -> f64 {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    let mut common = 0.0;
+    while let (Some(&(fa, w)), Some(&(fb, _))) = (a.peek(), b.peek()) {
+        match fa.cmp(&fb) {
+            std::cmp::Ordering::Less => {
+                a.next();
+            }
+            std::cmp::Ordering::Greater => {
+                b.next();
+            }
             std::cmp::Ordering::Equal => {
-                common += a[i].1;
-                i += 1;
-                j += 1;
+                common += w;
+                a.next();
+                b.next();
             }
         }
     }
@@ -183,24 +221,23 @@ fn shared_weight(a: &[(Feature, f64)], b: &[(Feature, f64)]) -> f64 {
 /// sentence of a merged side shares little with the other side (it is
 /// then more likely a deletion than part of the bead); `None` when
 /// neither side has any feature.
-fn similarity(a: &[&[(Feature, f64)]], b: &[&[(Feature, f64)]], coverage: f64) -> Option<f64> {
-    let (ua, ub) = (union(a), union(b));
-    let wa: f64 = ua.iter().map(|&(_, w)| w).sum();
-    let wb: f64 = ub.iter().map(|&(_, w)| w).sum();
+fn similarity(a: Group<'_>, b: Group<'_>, coverage: f64) -> Option<f64> {
+    let (wa, wb) = (a.weight(), b.weight());
     if wa + wb == 0.0 {
         return None;
     }
-    let dice = 2.0 * shared_weight(&ua, &ub) / (wa + wb);
+    let dice = 2.0 * shared_weight(a, b) / (wa + wb);
     let mut factor: f64 = 1.0;
     if coverage > 0.0 {
-        for (members, other) in [(a, &ub), (b, &ua)] {
-            if members.len() < 2 {
+        for (members, other) in [(a, b), (b, a)] {
+            if members.parts[1].is_empty() && members.parts[2].is_empty() {
                 continue;
             }
-            for m in members {
-                let w: f64 = m.iter().map(|&(_, w)| w).sum();
+            for m in members.parts {
+                let w = Group::one(m).weight();
                 if w > 0.0 {
-                    factor = factor.min((shared_weight(m, other) / w / coverage).min(1.0));
+                    let covered = shared_weight(Group::one(m), other) / w;
+                    factor = factor.min((covered / coverage).min(1.0));
                 }
             }
         }
@@ -263,9 +300,9 @@ impl Aligner for AnchorAligner {
             if s.is_empty() || t.is_empty() {
                 return (1.0, 0.0);
             }
-            let a: Vec<&[(Feature, f64)]> = s.clone().map(|i| es.sentences[i].as_slice()).collect();
-            let b: Vec<&[(Feature, f64)]> = t.clone().map(|j| et.sentences[j].as_slice()).collect();
-            let sim = similarity(&a, &b, o.member_coverage).unwrap_or(o.neutral_similarity);
+            let a = Group::new(&es.sentences, s.clone());
+            let b = Group::new(&et.sentences, t.clone());
+            let sim = similarity(a, b, o.member_coverage).unwrap_or(o.neutral_similarity);
             (self.length_cost(span(&ls, s), span(&lt, t)), sim)
         };
         let steps = dp::best_path(&corridor, &shapes, |s, t| {
