@@ -1,0 +1,65 @@
+//! `shanyraq segment` from the command line.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn reads_stdin_and_separates_paragraphs() {
+    let text = "Тақырып\n\nР.Василенко 15.03.2026 ж. сөз сөйледі. Ол т.б. мәселелерді айтты.\nЕкінші жол.\n";
+    let o = shanyraq_stdin(&["segment", "--lang", "kk", "-"], text);
+    assert_ok(&o);
+    assert_eq!(
+        stdout(&o),
+        "Тақырып\n\nР.Василенко 15.03.2026 ж. сөз сөйледі.\nОл т.б. мәселелерді айтты.\nЕкінші жол.\n"
+    );
+}
+
+#[test]
+fn russian_and_english_rules_apply() {
+    let o = shanyraq_stdin(
+        &["segment", "--lang", "ru"],
+        "Он прибыл в г. Астану, т.е. в столицу. Затем уехал.",
+    );
+    assert_eq!(
+        stdout(&o),
+        "Он прибыл в г. Астану, т.е. в столицу.\nЗатем уехал.\n"
+    );
+    let o = shanyraq_stdin(
+        &["segment", "--lang", "en"],
+        "Mr. A. B. Smith met U.S. officials, e.g. Dr. Lee. They agreed.",
+    );
+    assert_eq!(
+        stdout(&o),
+        "Mr. A. B. Smith met U.S. officials, e.g. Dr. Lee.\nThey agreed.\n"
+    );
+}
+
+#[test]
+fn unknown_language_lists_the_supported_ones() {
+    let o = shanyraq_stdin(&["segment", "--lang", "xx"], "text");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unsupported language code `xx`") && err.contains("kk, ru, en"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_utf8_on_stdin_is_reported_with_its_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.txt");
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(b"ok\nbad \xff\n")
+        .unwrap();
+    let o = shanyraq(&["segment", "--lang", "en", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.txt:2: invalid UTF-8 at byte offset 7"),
+        "{}",
+        stderr(&o)
+    );
+}
