@@ -74,6 +74,14 @@ pub enum Error {
         /// One error per bad file.
         errors: Vec<Error>,
     },
+    /// The configuration file is invalid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with line and column where known.
+        message: String,
+    },
     /// The output location cannot be used.
     #[error("cannot write {}: {reason}", path.display())]
     Output {

@@ -1,39 +1,76 @@
 //! The batch job: stages 1–5 over a whole corpus.
 //!
-//! Documents are processed in chunks: each chunk is read, segmented and
-//! aligned in parallel, then its rows are pushed to the sink in document
-//! order, so memory holds one chunk, not the corpus. A bad document does not
-//! stop the run early: every document is checked so the user sees all
-//! problems at once, and unless asked to skip them the run fails before its
-//! output is committed.
+//! Documents are read, segmented and aligned in parallel chunks; the rows
+//! of the whole run are then gap-filled together (so translation batches
+//! span documents) and pushed to the sink in document order. A bad
+//! document does not stop the run early: every document is checked so the
+//! user sees all problems at once, and unless asked to skip them the run
+//! fails before its output is committed.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::document::SegmentedDocument;
 use crate::error::{Error, Result};
 use crate::export::{ExportSummary, RowSink};
+use crate::fill::cache::TranslationCache;
+use crate::fill::config::FillConfig;
+use crate::fill::{self, FillReport, TranslatorFactory};
 use crate::ingest::{self, DocumentFiles};
 use crate::lang::CORPUS_LANGS;
-use crate::row::DocumentSet;
+use crate::row::{DocumentSet, Row};
 
 /// Documents processed together; large enough to keep both cores busy,
 /// small enough to bound memory.
 const CHUNK: usize = 64;
 
 /// Options of a corpus run.
-#[derive(Debug, Clone)]
-pub struct JobOptions {
+pub struct JobOptions<'a> {
     /// The corpus directory.
     pub corpus: PathBuf,
     /// Leave out unreadable document versions (reported as warnings)
     /// instead of failing the run.
     pub skip_invalid: bool,
+    /// Machine translation of the gaps; `None` leaves them empty.
+    pub fill: Option<FillSetup<'a>>,
+}
+
+/// How to fill gaps.
+pub struct FillSetup<'a> {
+    /// Models and decoding settings per direction.
+    pub config: FillConfig,
+    /// Loads models.
+    pub factory: &'a dyn TranslatorFactory,
+    /// The translation cache directory.
+    pub cache_dir: PathBuf,
+}
+
+/// The stages progress is reported for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading, segmenting and aligning documents.
+    Align,
+    /// Translating gaps.
+    Fill,
+    /// Writing the output.
+    Write,
+}
+
+impl Stage {
+    /// A label for logs and progress bars.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Align => "align",
+            Stage::Fill => "fill",
+            Stage::Write => "write",
+        }
+    }
 }
 
 /// Counts reported at the end of a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobSummary {
     /// Documents (distinct ids).
     pub documents: usize,
@@ -43,20 +80,29 @@ pub struct JobSummary {
     pub sentences: [usize; 3],
     /// Rows written.
     pub rows: usize,
-    /// Rows with no text in each language.
+    /// Rows with no text in each language, before filling.
     pub gaps: [usize; 3],
+    /// Rows still without text in each language after filling.
+    pub unfilled: [usize; 3],
+    /// What filling did, when it ran.
+    pub fill: Option<FillReport>,
+    /// Seconds per stage (align, fill, write).
+    pub seconds: [f64; 3],
+    /// Alignment scores per language pair (`kk-ru`, ...) in ten bins of
+    /// width 0.1, from the rows' links.
+    pub score_histogram: std::collections::BTreeMap<String, [usize; 10]>,
     /// Warnings given along the way.
     pub warnings: Vec<String>,
     /// What the sink wrote.
     pub export: ExportSummary,
 }
 
-/// Runs the job, pushing rows into `sink`. `progress` is called after each
-/// document with (documents done, documents in all).
+/// Runs the job, pushing rows into `sink`. `progress` is called with the
+/// stage and (items done, items in all).
 pub fn run(
-    opts: &JobOptions,
+    opts: &JobOptions<'_>,
     mut sink: Box<dyn RowSink>,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(Stage, usize, usize),
 ) -> Result<JobSummary> {
     let discovery = ingest::discover(&opts.corpus)?;
     let mut summary = JobSummary {
@@ -66,42 +112,43 @@ pub fn run(
     for why in discovery.ignored {
         warn(&mut summary, format!("ignored {why}"));
     }
-    let total = discovery.documents.len();
-    let mut errors = Vec::new();
-    let mut done = 0;
-    for chunk in discovery.documents.chunks(CHUNK) {
-        let sets: Vec<(DocumentSet, Vec<Error>)> = chunk.par_iter().map(load).collect();
-        for (set, errs) in sets {
-            if !errs.is_empty() {
-                for e in errs {
-                    if opts.skip_invalid {
-                        warn(&mut summary, format!("skipped: {e}"));
-                    } else {
-                        errors.push(e);
-                    }
-                }
-            }
-            check_set(&set, &mut summary);
-            // Rows are computed even after an error so that every document
-            // gets checked; they are only written while the run is clean.
-            let rows = set.rows();
-            if errors.is_empty() {
-                for row in &rows {
-                    for (c, cell) in row.cells.iter().enumerate() {
-                        summary.gaps[c] += usize::from(cell.is_gap());
-                    }
-                    sink.push(row)?;
-                }
-            }
-            done += 1;
-            progress(done, total);
+    let started = Instant::now();
+    let mut rows = align_all(opts, &discovery.documents, &mut summary, progress)?;
+    summary.seconds[0] = started.elapsed().as_secs_f64();
+    count(&rows, &mut summary.gaps);
+    for row in &rows {
+        for link in &row.links {
+            let (pair, _) = crate::export::link_labels(link);
+            let bin = ((link.score * 10.0) as usize).min(9);
+            summary.score_histogram.entry(pair).or_default()[bin] += 1;
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::InvalidDocuments { errors });
+
+    let started = Instant::now();
+    if let Some(setup) = &opts.fill {
+        let mut cache = TranslationCache::open(&setup.cache_dir)?;
+        let report = fill::fill(
+            &mut rows,
+            &setup.config,
+            setup.factory,
+            &mut cache,
+            &mut |d, t| progress(Stage::Fill, d, t),
+        )?;
+        summary.fill = Some(report);
+    }
+    summary.seconds[1] = started.elapsed().as_secs_f64();
+    count(&rows, &mut summary.unfilled);
+
+    let started = Instant::now();
+    for (k, row) in rows.iter().enumerate() {
+        sink.push(row)?;
+        if k % 1024 == 0 || k + 1 == rows.len() {
+            progress(Stage::Write, k + 1, rows.len());
+        }
     }
     summary.export = sink.finish()?;
     summary.rows = summary.export.rows;
+    summary.seconds[2] = started.elapsed().as_secs_f64();
     if summary.export.dropped_chars > 0 {
         let n = summary.export.dropped_chars;
         warn(
@@ -110,6 +157,54 @@ pub fn run(
         );
     }
     Ok(summary)
+}
+
+fn count(rows: &[Row], gaps: &mut [usize; 3]) {
+    for row in rows {
+        for (c, cell) in row.cells.iter().enumerate() {
+            gaps[c] += usize::from(cell.is_gap());
+        }
+    }
+}
+
+/// Stages 1–4: every document's rows, in document order.
+fn align_all(
+    opts: &JobOptions<'_>,
+    documents: &[DocumentFiles],
+    summary: &mut JobSummary,
+    progress: &mut dyn FnMut(Stage, usize, usize),
+) -> Result<Vec<Row>> {
+    let total = documents.len();
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut done = 0;
+    for chunk in documents.chunks(CHUNK) {
+        let sets: Vec<(DocumentSet, Vec<Error>, Vec<Row>)> = chunk
+            .par_iter()
+            .map(|files| {
+                let (set, errs) = load(files);
+                let rows = set.rows();
+                (set, errs, rows)
+            })
+            .collect();
+        for (set, errs, set_rows) in sets {
+            for e in errs {
+                if opts.skip_invalid {
+                    warn(summary, format!("skipped: {e}"));
+                } else {
+                    errors.push(e);
+                }
+            }
+            check_set(&set, summary);
+            rows.extend(set_rows);
+            done += 1;
+            progress(Stage::Align, done, total);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::InvalidDocuments { errors });
+    }
+    Ok(rows)
 }
 
 fn load(files: &DocumentFiles) -> (DocumentSet, Vec<Error>) {

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod fill;
 pub mod ingest;
 pub mod job;
 pub mod lang;

@@ -20,6 +20,8 @@ pub enum Origin {
     Machine {
         /// The model, as `repo@revision` or a local path.
         model: String,
+        /// Decoding settings that shaped the output, e.g. `beam=4`.
+        settings: String,
     },
 }
 

@@ -58,6 +58,7 @@ fn writer_output_reads_back() {
     ];
     rows[2].cells[2].origin = Origin::Machine {
         model: "Helsinki-NLP/x@abc".into(),
+        settings: "beam=4".into(),
     };
     let units = read(write(&rows));
     assert_eq!(units.len(), 3);
@@ -77,6 +78,7 @@ fn writer_output_reads_back() {
     let mt = units[2].variant(Lang::En).unwrap();
     assert_eq!(mt.prop("x-origin"), Some("mt"));
     assert_eq!(mt.prop("x-mt-model"), Some("Helsinki-NLP/x@abc"));
+    assert_eq!(mt.prop("x-mt-settings"), Some("beam=4"));
     assert_eq!(
         units[2].variant(Lang::Kk).unwrap().prop("x-origin"),
         Some("human")

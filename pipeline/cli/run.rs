@@ -1,15 +1,21 @@
 //! `shanyraq run CORPUS -o OUT`: the main job.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::Args;
+use serde_json::json;
 
 use super::progress::Progress;
 use crate::export::Format;
-use crate::job::{self, JobOptions, JobSummary};
+use crate::fill::config::{FillConfig, ModelEntry};
+use crate::job::{self, FillSetup, JobOptions, JobSummary, Stage};
 use crate::lang::CORPUS_LANGS;
+
+/// Exit status when the corpus was written but some gaps stayed empty
+/// because a model could not be loaded or run.
+pub const EXIT_GAPS_UNFILLED: u8 = 3;
 
 /// Arguments of `shanyraq run`.
 #[derive(Debug, Args)]
@@ -23,13 +29,118 @@ pub struct RunArgs {
     #[arg(short, long)]
     pub format: Option<Format>,
     /// Leave gaps empty (marked) instead of machine-translating them.
-    /// Gap filling is not available yet, so this is currently the only mode.
     #[arg(long)]
     pub no_fill: bool,
+    /// Models and decoding settings per direction (shanyraq.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use a local model directory for a direction: `kk-en=DIR` (repeatable).
+    #[arg(long, value_name = "DIR=PAIR", value_parser = parse_pair)]
+    pub model_dir: Vec<(String, String)>,
+    /// Use a Hub model for a direction: `kk-en=REPO[@REVISION]` (repeatable).
+    #[arg(long, value_name = "PAIR=REPO", value_parser = parse_pair)]
+    pub model: Vec<(String, String)>,
+    /// Beam size for every direction (1 = greedy).
+    #[arg(long)]
+    pub beam: Option<usize>,
+    /// Sentences per translation batch.
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Device: cpu, cuda or metal.
+    #[arg(long)]
+    pub device: Option<String>,
+    /// Translation cache [default: $SHANYRAQ_CACHE_DIR, else ~/.cache/shanyraq].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Continue an interrupted run: its finished translations are in the
+    /// cache and are not redone. Fails if the cache does not exist.
+    #[arg(long)]
+    pub resume: bool,
+    /// Write a JSON report: counts per language, gaps filled per direction,
+    /// alignment score distribution, time per stage, models.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Leave out document files that cannot be read (reported as warnings)
     /// instead of failing the run.
     #[arg(long)]
     pub skip_invalid: bool,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    let (pair, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected PAIR=VALUE, e.g. kk-en=/models/kk-en"))?;
+    Ok((pair.to_string(), value.to_string()))
+}
+
+/// The fill configuration: file, then flags.
+fn fill_config(args: &RunArgs) -> anyhow::Result<FillConfig> {
+    let mut config = match &args.config {
+        Some(path) => FillConfig::read(path)?,
+        None => FillConfig::default(),
+    };
+    let d = &mut config.defaults;
+    d.beam = args.beam.or(d.beam);
+    d.batch_size = args.batch_size.or(d.batch_size);
+    d.device = args.device.clone().or(d.device.take());
+    for (pair, dir) in &args.model_dir {
+        let entry = direction(&mut config, pair)?;
+        *entry = ModelEntry {
+            path: Some(PathBuf::from(dir)),
+            repo: None,
+            revision: None,
+            ..entry.clone()
+        };
+    }
+    for (pair, repo) in &args.model {
+        let (repo, revision) = match repo.split_once('@') {
+            Some((r, v)) => (r.to_string(), Some(v.to_string())),
+            None => (repo.clone(), None),
+        };
+        let entry = direction(&mut config, pair)?;
+        *entry = ModelEntry {
+            repo: Some(repo),
+            revision,
+            path: None,
+            ..entry.clone()
+        };
+    }
+    for (pair, entry) in &config.models {
+        if let Some(p) = &entry.path {
+            if !p.is_dir() {
+                tracing::warn!("{pair}: model directory {} does not exist", p.display());
+            }
+        }
+    }
+    Ok(config)
+}
+
+fn direction<'a>(config: &'a mut FillConfig, pair: &str) -> anyhow::Result<&'a mut ModelEntry> {
+    let ok = pair
+        .split_once('-')
+        .and_then(|(a, b)| {
+            Some((
+                crate::Lang::from_tag(a)?.column()?,
+                crate::Lang::from_tag(b)?.column()?,
+            ))
+        })
+        .is_some_and(|(a, b)| a != b);
+    if !ok {
+        bail!("`{pair}`: name a direction between kk, ru and en, e.g. kk-en");
+    }
+    Ok(config.models.entry(pair.to_ascii_lowercase()).or_default())
+}
+
+/// `$SHANYRAQ_CACHE_DIR`, else `$XDG_CACHE_HOME/shanyraq`, else `~/.cache/shanyraq`.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("SHANYRAQ_CACHE_DIR") {
+        return d.into();
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return Path::new(&d).join("shanyraq");
+    }
+    let home = std::env::var_os("HOME").unwrap_or_else(|| ".".into());
+    Path::new(&home).join(".cache/shanyraq")
 }
 
 /// Runs the job and prints its summary on stderr.
@@ -41,49 +152,124 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     if format == Format::Moses && args.output.extension().is_some_and(|e| e == "tmx") {
         bail!("--format moses takes an output prefix, not a .tmx file name");
     }
-    if !args.no_fill {
-        tracing::warn!(
-            "gap filling is not available yet; gaps stay empty (pass --no-fill to silence this)"
+    let cache_dir = args.cache_dir.clone().unwrap_or_else(default_cache_dir);
+    if args.resume && !cache_dir.join("translations.jsonl").exists() {
+        bail!(
+            "--resume: no translation cache in {}; run without --resume (or pass the --cache-dir of the interrupted run)",
+            cache_dir.display()
         );
     }
+    let factory = crate::fill::engine::EngineFactory;
+    let fill = if args.no_fill {
+        None
+    } else {
+        Some(FillSetup {
+            config: fill_config(&args)?,
+            factory: &factory,
+            cache_dir,
+        })
+    };
     let opts = JobOptions {
         corpus: args.corpus.clone(),
         skip_invalid: args.skip_invalid,
+        fill,
     };
     let sink = format.open(&args.output)?;
-    let mut progress = Progress::new("documents", quiet);
-    let summary = job::run(&opts, sink, &mut |done, total| progress.update(done, total))
-        .with_context(|| format!("corpus {}", args.corpus.display()))?;
-    progress.finish();
+    let mut bar: Option<(Stage, Progress)> = None;
+    let summary = job::run(&opts, sink, &mut |stage, done, total| {
+        if bar.as_ref().is_none_or(|(s, _)| *s != stage) {
+            if let Some((_, old)) = bar.take() {
+                old.finish();
+            }
+            bar = Some((stage, Progress::new(stage.label(), quiet)));
+        }
+        if let Some((_, p)) = bar.as_mut() {
+            p.update(done, total);
+        }
+    })
+    .with_context(|| format!("corpus {}", args.corpus.display()))?;
+    if let Some((_, p)) = bar {
+        p.finish();
+    }
     if !quiet {
         eprint!("{}", report(&summary));
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report_json(&summary))?;
+        let mut file = crate::export::atomic::AtomicFile::create(path)?;
+        std::io::Write::write_all(&mut file, json.as_bytes())
+            .with_context(|| path.display().to_string())?;
+        file.commit()?;
+    }
+    if summary.fill.as_ref().is_some_and(|f| f.failed()) {
+        return Ok(ExitCode::from(EXIT_GAPS_UNFILLED));
     }
     Ok(ExitCode::SUCCESS)
 }
 
+fn per_lang(counts: &[usize; 3]) -> String {
+    let items: Vec<String> = CORPUS_LANGS
+        .iter()
+        .zip(counts)
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
+    items.join(", ")
+}
+
 /// The end-of-run summary.
 pub fn report(s: &JobSummary) -> String {
-    let per_lang = |counts: &[usize; 3]| {
-        let items: Vec<String> = CORPUS_LANGS
-            .iter()
-            .zip(counts)
-            .map(|(l, n)| format!("{l} {n}"))
-            .collect();
-        items.join(", ")
-    };
     let files: Vec<String> = s
         .export
         .files
         .iter()
         .map(|f| f.display().to_string())
         .collect();
-    format!(
-        "documents: {} ({})\nsentences: {}\nrows: {}\ngaps: {}\nwrote: {}\n",
+    let mut out = format!(
+        "documents: {} ({})\nsentences: {}\nrows: {}\ngaps: {}\n",
         s.documents,
         per_lang(&s.versions),
         per_lang(&s.sentences),
         s.rows,
         per_lang(&s.gaps),
-        files.join(", "),
-    )
+    );
+    if let Some(fill) = &s.fill {
+        for d in &fill.directions {
+            out.push_str(&format!(
+                "filled {}→{}: {}/{} ({} cached, {} translated) with {}",
+                d.src, d.tgt, d.filled, d.gaps, d.cached, d.translated, d.model
+            ));
+            if let Some(e) = &d.error {
+                out.push_str(&format!("; {} left empty: {e}", d.gaps - d.filled));
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!("unfilled: {}\n", per_lang(&s.unfilled)));
+    }
+    out.push_str(&format!("wrote: {}\n", files.join(", ")));
+    out
+}
+
+/// The `--report` JSON.
+pub fn report_json(s: &JobSummary) -> serde_json::Value {
+    let by_lang = |counts: &[usize; 3]| {
+        let mut m = serde_json::Map::new();
+        for (l, n) in CORPUS_LANGS.iter().zip(counts) {
+            m.insert(l.code().into(), json!(n));
+        }
+        serde_json::Value::Object(m)
+    };
+    json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "documents": s.documents,
+        "versions": by_lang(&s.versions),
+        "sentences": by_lang(&s.sentences),
+        "rows": s.rows,
+        "gaps": by_lang(&s.gaps),
+        "unfilled": by_lang(&s.unfilled),
+        "alignment_scores": s.score_histogram,
+        "fill": s.fill.as_ref().map(|f| &f.directions),
+        "seconds": {"align": s.seconds[0], "fill": s.seconds[1], "write": s.seconds[2]},
+        "warnings": s.warnings,
+        "files": s.export.files,
+    })
 }

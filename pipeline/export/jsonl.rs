@@ -47,7 +47,10 @@ pub fn row_json(row: &Row) -> Value {
                 Origin::Human => {
                     c["sentences"] = json!([cell.sentences.start, cell.sentences.end]);
                 }
-                Origin::Machine { model } => c["model"] = json!(model),
+                Origin::Machine { model, settings } => {
+                    c["model"] = json!(model);
+                    c["settings"] = json!(settings);
+                }
             }
             c
         };

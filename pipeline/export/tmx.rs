@@ -101,7 +101,10 @@ impl<W: Write> TmxWriter<W> {
                     };
                     self.prop("x-sentences", &ids)?;
                 }
-                Origin::Machine { model } => self.prop("x-mt-model", model)?,
+                Origin::Machine { model, settings } => {
+                    self.prop("x-mt-model", model)?;
+                    self.prop("x-mt-settings", settings)?;
+                }
             }
             let text = self.clean(&cell.text);
             self.event(Event::Start(BytesStart::new("seg")))?;

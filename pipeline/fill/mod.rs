@@ -1,0 +1,402 @@
+//! Stage 4b: filling the gaps with machine translation.
+//!
+//! Every empty cell of a row is translated from the row's best human cell:
+//! Kazakh when present, else Russian, else English. Gaps are gathered over
+//! the whole run and grouped by direction, so batches are full and each
+//! direction's model is loaded only if that direction has gaps, and only
+//! for sources the cache does not already hold. Translations are made
+//! durable in the cache after every batch; the rows are filled from the
+//! cache, so a resumed run writes exactly what an uninterrupted one does.
+
+pub mod cache;
+pub mod config;
+pub mod engine;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use serde::Serialize;
+use shanyraq_models::Translator;
+
+use crate::error::Result;
+use crate::lang::CORPUS_LANGS;
+use crate::row::{Cell, Origin, Row};
+use cache::{CacheScope, TranslationCache};
+use config::{FillConfig, ModelSpec};
+
+/// Loads the translator of a direction.
+pub trait TranslatorFactory {
+    /// Loads the model `spec` describes.
+    fn load(
+        &self,
+        spec: &ModelSpec,
+    ) -> std::result::Result<Box<dyn Translator>, shanyraq_models::Error>;
+}
+
+/// Sources translated per call, so progress and the cache advance steadily
+/// and a kill loses at most one chunk of work.
+const CHUNK: usize = 64;
+
+/// What happened in one direction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DirectionReport {
+    /// Source language.
+    pub src: String,
+    /// Target language.
+    pub tgt: String,
+    /// The model id, as recorded in the output.
+    pub model: String,
+    /// Decoding settings, as recorded in the output.
+    pub settings: String,
+    /// Gaps in this direction.
+    pub gaps: usize,
+    /// Distinct source texts among them.
+    pub sources: usize,
+    /// Sources found in the cache.
+    pub cached: usize,
+    /// Sources translated in this run.
+    pub translated: usize,
+    /// Gaps filled.
+    pub filled: usize,
+    /// Why gaps stayed empty, if any did.
+    pub error: Option<String>,
+    /// Seconds spent, loading included.
+    pub seconds: f64,
+}
+
+/// Gaps filled per direction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FillReport {
+    /// One entry per direction that had gaps.
+    pub directions: Vec<DirectionReport>,
+}
+
+impl FillReport {
+    /// Whether some gaps stayed empty because a model failed.
+    pub fn failed(&self) -> bool {
+        self.directions.iter().any(|d| d.error.is_some())
+    }
+}
+
+/// A gap: row, target column, and the column it is translated from.
+struct Gap {
+    row: usize,
+    tgt: usize,
+    src: usize,
+}
+
+/// Fills the gaps of `rows` in place. Model failures are reported in the
+/// result, not raised: the aligned corpus is still worth writing. Only
+/// cache I/O errors abort.
+pub fn fill(
+    rows: &mut [Row],
+    config: &FillConfig,
+    factory: &dyn TranslatorFactory,
+    cache: &mut TranslationCache,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<FillReport> {
+    let mut by_direction: HashMap<(usize, usize), Vec<Gap>> = HashMap::new();
+    for (r, row) in rows.iter().enumerate() {
+        let Some(src) = row
+            .cells
+            .iter()
+            .position(|c| !c.is_gap() && c.origin == Origin::Human)
+        else {
+            continue;
+        };
+        for (tgt, cell) in row.cells.iter().enumerate() {
+            if cell.is_gap() {
+                by_direction
+                    .entry((src, tgt))
+                    .or_default()
+                    .push(Gap { row: r, tgt, src });
+            }
+        }
+    }
+    let total: usize = by_direction.values().map(Vec::len).sum();
+    let mut done = 0;
+    let mut report = FillReport::default();
+    // kk→ru, kk→en, ru→kk, ... in a fixed order, so logs and reports are stable.
+    for (src, tgt) in FillConfig::directions() {
+        let key = (src.column().expect("corpus"), tgt.column().expect("corpus"));
+        let Some(gaps) = by_direction.remove(&key) else {
+            continue;
+        };
+        let started = Instant::now();
+        let mut d = DirectionReport {
+            src: src.code().into(),
+            tgt: tgt.code().into(),
+            gaps: gaps.len(),
+            ..DirectionReport::default()
+        };
+        let Some(spec) = config.spec(src, tgt) else {
+            d.error = Some(format!("no model configured for {src}→{tgt}"));
+            done += gaps.len();
+            progress(done, total);
+            report.directions.push(d);
+            continue;
+        };
+        d.model = spec.id();
+        d.settings = spec.settings();
+        let scope = CacheScope {
+            model: d.model.clone(),
+            src: src.code().into(),
+            tgt: tgt.code().into(),
+            settings: d.settings.clone(),
+        };
+        // Distinct sources in order of first appearance.
+        let mut seen = HashMap::new();
+        let mut sources: Vec<(&str, String)> = Vec::new();
+        for g in &gaps {
+            let text = rows[g.row].cells[g.src].text.as_str();
+            seen.entry(text).or_insert_with(|| {
+                sources.push((text, scope.key(text)));
+            });
+        }
+        d.sources = sources.len();
+        let missing: Vec<&(&str, String)> = sources
+            .iter()
+            .filter(|(_, k)| cache.get(k).is_none())
+            .collect();
+        d.cached = d.sources - missing.len();
+        if !missing.is_empty() {
+            match factory.load(&spec) {
+                Err(e) => d.error = Some(e.to_string()),
+                Ok(mut translator) => {
+                    for chunk in missing.chunks(CHUNK) {
+                        let texts: Vec<&str> = chunk.iter().map(|(t, _)| *t).collect();
+                        match translator.translate(&texts) {
+                            Ok(hyps) if hyps.len() == texts.len() => {
+                                let items = chunk
+                                    .iter()
+                                    .zip(hyps)
+                                    .map(|((_, k), h)| (k.clone(), h.text))
+                                    .collect();
+                                cache.insert_all(items)?;
+                                d.translated += texts.len();
+                            }
+                            Ok(hyps) => {
+                                d.error = Some(format!(
+                                    "model returned {} translations for {} sources",
+                                    hyps.len(),
+                                    texts.len()
+                                ));
+                                break;
+                            }
+                            Err(e) => {
+                                d.error = Some(e.to_string());
+                                break;
+                            }
+                        }
+                        progress(done + d.translated.min(gaps.len()), total);
+                    }
+                }
+            }
+        }
+        for g in &gaps {
+            let key = scope.key(&rows[g.row].cells[g.src].text);
+            if let Some(text) = cache.get(&key) {
+                rows[g.row].cells[g.tgt] = Cell {
+                    sentences: 0..0,
+                    text: text.to_string(),
+                    origin: Origin::Machine {
+                        model: d.model.clone(),
+                        settings: d.settings.clone(),
+                    },
+                };
+                d.filled += 1;
+            }
+        }
+        if let Some(e) = &d.error {
+            tracing::warn!(
+                "{}→{}: {} of {} gaps stay empty: {e}",
+                CORPUS_LANGS[key.0],
+                CORPUS_LANGS[key.1],
+                d.gaps - d.filled,
+                d.gaps
+            );
+        }
+        done += gaps.len();
+        progress(done, total);
+        d.seconds = started.elapsed().as_secs_f64();
+        report.directions.push(d);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell as Counter;
+    use std::sync::Arc;
+
+    use shanyraq_models::{Error as ModelError, Hypothesis};
+
+    /// Uppercases its input: enough to see which text went where.
+    struct Upper;
+
+    impl Translator for Upper {
+        fn model_id(&self) -> &str {
+            "upper"
+        }
+        fn translate(&mut self, s: &[&str]) -> std::result::Result<Vec<Hypothesis>, ModelError> {
+            Ok(s.iter()
+                .map(|t| Hypothesis {
+                    text: t.to_uppercase(),
+                    score: 0.0,
+                })
+                .collect())
+        }
+    }
+
+    struct Factory {
+        calls: Counter<usize>,
+        fail: bool,
+    }
+
+    impl TranslatorFactory for Factory {
+        fn load(&self, spec: &ModelSpec) -> std::result::Result<Box<dyn Translator>, ModelError> {
+            if self.fail {
+                return Err(ModelError::Load {
+                    model: spec.id(),
+                    reason: "broken".into(),
+                });
+            }
+            self.calls.set(self.calls.get() + 1);
+            Ok(Box::new(Upper))
+        }
+    }
+
+    fn cell(text: &str) -> Cell {
+        Cell {
+            sentences: if text.is_empty() { 0..0 } else { 0..1 },
+            text: text.into(),
+            origin: Origin::Human,
+        }
+    }
+
+    fn rows() -> Vec<Row> {
+        let row = |kk: &str, ru: &str, en: &str| Row {
+            doc_id: Arc::from("d"),
+            cells: [cell(kk), cell(ru), cell(en)],
+            links: vec![],
+        };
+        vec![
+            row("бір", "один", ""),
+            row("екі", "", ""),
+            row("", "три", "three"),
+            row("бір", "один", "one"),
+        ]
+    }
+
+    #[test]
+    fn fills_exactly_the_gaps_from_the_best_human_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = TranslationCache::open(dir.path()).unwrap();
+        let factory = Factory {
+            calls: Counter::new(0),
+            fail: false,
+        };
+        let mut r = rows();
+        let before = r.clone();
+        let report = fill(
+            &mut r,
+            &FillConfig::default(),
+            &factory,
+            &mut cache,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(r[0].cells[2].text, "БІР");
+        assert_eq!(r[1].cells[1].text, "ЕКІ");
+        assert_eq!(r[1].cells[2].text, "ЕКІ");
+        assert_eq!(
+            r[2].cells[0].text, "ТРИ",
+            "Russian is the best source without Kazakh"
+        );
+        assert!(
+            matches!(&r[0].cells[2].origin, Origin::Machine { model, .. } if model.starts_with("Helsinki-NLP/"))
+        );
+        // Human cells are untouched.
+        for (a, b) in r.iter().zip(&before) {
+            for (x, y) in a.cells.iter().zip(&b.cells) {
+                if !y.is_gap() {
+                    assert_eq!(x, y);
+                }
+            }
+        }
+        // Only directions with gaps loaded a model; "бір" was translated once.
+        assert_eq!(factory.calls.get(), 3, "{report:?}");
+        let kk_en = report
+            .directions
+            .iter()
+            .find(|d| d.src == "kk" && d.tgt == "en")
+            .unwrap();
+        assert_eq!(
+            (kk_en.gaps, kk_en.sources, kk_en.translated, kk_en.filled),
+            (2, 2, 2, 2)
+        );
+    }
+
+    #[test]
+    fn a_rerun_hits_the_cache_for_every_gap() {
+        let dir = tempfile::tempdir().unwrap();
+        let factory = Factory {
+            calls: Counter::new(0),
+            fail: false,
+        };
+        let mut first = rows();
+        fill(
+            &mut first,
+            &FillConfig::default(),
+            &factory,
+            &mut TranslationCache::open(dir.path()).unwrap(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        let failing = Factory {
+            calls: Counter::new(0),
+            fail: true,
+        };
+        let mut second = rows();
+        let report = fill(
+            &mut second,
+            &FillConfig::default(),
+            &failing,
+            &mut TranslationCache::open(dir.path()).unwrap(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(first, second);
+        assert!(!report.failed(), "no model needed: {report:?}");
+        assert!(report
+            .directions
+            .iter()
+            .all(|d| d.translated == 0 && d.cached == d.sources));
+    }
+
+    #[test]
+    fn a_broken_model_leaves_gaps_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let factory = Factory {
+            calls: Counter::new(0),
+            fail: true,
+        };
+        let mut r = rows();
+        let report = fill(
+            &mut r,
+            &FillConfig::default(),
+            &factory,
+            &mut TranslationCache::open(dir.path()).unwrap(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert!(report.failed());
+        assert_eq!(r, rows());
+        assert!(report.directions[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("broken"));
+    }
+}
