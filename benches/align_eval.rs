@@ -260,6 +260,10 @@ fn main() {
         errors(&flores_cases(&data, "eng_Latn.dev", 1), Lang::Kk, Lang::En);
         return;
     }
+    if args.iter().any(|a| a == "--long") {
+        long(&data);
+        return;
+    }
     if args.iter().any(|a| a == "--tune") {
         tune(&data);
         return;
@@ -385,4 +389,59 @@ fn errors(cases: &[Case], src: Lang, tgt: Lang) {
     }
     println!("{src}-{tgt} missed gold (missed/total): {missed:?}");
     println!("{src}-{tgt} wrong test beads: {wrong:?}");
+}
+
+/// One 20,000-sentence kk–ru pair (FLORES dev repeated with edits): speed
+/// and peak memory of the anchor aligner on a long document.
+fn long(data: &Path) {
+    // The KazNU silver kk–en pairs (12,446, lower-cased) stand in for a
+    // long real document; FLORES fills it up to 20,000 sentences.
+    let (mut src, mut tgt) = (Vec::new(), Vec::new());
+    for f in ["economy_gov_kz_corpus.tsv", "primeminister_kz_corpus.tsv"] {
+        for l in lines(&data.join("kaznu-kk-en-gov-news/corpus").join(f)) {
+            let mut cols = l.split('\t');
+            if let (Some(k), Some(e)) = (cols.next(), cols.next()) {
+                src.push(k.to_string());
+                tgt.push(e.to_string());
+            }
+        }
+    }
+    let kk = lines(&data.join("flores200-dev/kaz_Cyrl.dev"));
+    let en = lines(&data.join("flores200-dev/eng_Latn.dev"));
+    while src.len() < 20_000 {
+        src.extend(kk.iter().cloned());
+        tgt.extend(en.iter().cloned());
+    }
+    src.truncate(20_000);
+    tgt.truncate(20_000);
+    let mut rng = Rng(3);
+    let case = synthesize(&src, &tgt, &kk[..100], &en[..100], &mut rng);
+    let before = peak_rss_kb();
+    let (s, speed) = evaluate(
+        std::slice::from_ref(&case),
+        &AnchorAligner::new(Lang::Kk, Lang::En),
+    );
+    let after = peak_rss_kb();
+    println!(
+        "20k kk–en (KazNU silver + FLORES): {} × {} sentences, strict F1 {:.3}, {:.0} sentences/s, peak RSS {} MB (before aligning {} MB)",
+        case.src.len(),
+        case.tgt.len(),
+        s.strict.f1,
+        speed,
+        after / 1024,
+        before / 1024
+    );
+}
+
+/// Peak resident memory of this process (Linux), in kB.
+fn peak_rss_kb() -> u64 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_string)
+        })
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
 }

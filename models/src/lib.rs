@@ -2,16 +2,38 @@
 //! its own.
 //!
 //! The pipeline reaches models through one interface, [`Translator`]: a batch
-//! of source sentences in, one scored hypothesis per sentence out. The candle
-//! implementations of Marian and T5, tokenizer loading and Hub download land
-//! behind this interface (see the translation engine issue); until then the
-//! crate holds the interface and the table of default models per direction.
+//! of source sentences in, one scored hypothesis per sentence out.
+//! [`Seq2SeqTranslator`] implements it on candle for Marian (OPUS-MT) and
+//! T5 v1.1 checkpoints in the Hugging Face layout, from a local directory or
+//! the Hub, reproducing what transformers computes (see the parity tests).
+//!
+//! Layers, from the bottom: [`layers`] (attention, KV cache, masks,
+//! positions), [`marian`] and [`t5`] (one file per architecture),
+//! [`decode`] (batching, greedy and beam search), [`tokenizer`] / [`spm`]
+//! (text ↔ ids), [`source`] (files from a directory or the Hub) and
+//! [`translator`] (all of it behind [`Translator`]).
 
 #![deny(missing_docs)]
 
+pub mod decode;
 mod defaults;
+mod error;
+pub mod generation;
+pub mod layers;
+pub mod marian;
+pub mod model;
+pub mod source;
+pub mod spm;
+pub mod t5;
+pub mod tokenizer;
+pub mod translator;
 
+pub use decode::{EarlyStopping, MaxLength, SearchParams};
 pub use defaults::{default_model, DefaultModel};
+pub use error::Error;
+pub use model::Seq2SeqModel;
+pub use source::ModelSource;
+pub use translator::{DecodeOptions, DeviceChoice, Seq2SeqTranslator};
 
 /// One translation of one source sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,28 +42,6 @@ pub struct Hypothesis {
     pub text: String,
     /// Sum of the token log-probabilities, after any length penalty.
     pub score: f32,
-}
-
-/// Errors a translator can return.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The model cannot be loaded: a file is missing or malformed.
-    #[error("cannot load model {model}: {reason}")]
-    Load {
-        /// The model id or directory.
-        model: String,
-        /// What went wrong, for the user.
-        reason: String,
-    },
-    /// The model was loaded but translation failed.
-    #[error("translation with {model} failed: {reason}")]
-    Decode {
-        /// The model id or directory.
-        model: String,
-        /// What went wrong, for the user.
-        reason: String,
-    },
 }
 
 /// Translates batches of sentences in one direction.

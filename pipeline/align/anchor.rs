@@ -369,3 +369,64 @@ mod tests {
         assert_eq!(shapes, vec![(0..1, 0..1), (1..2, 1..1), (2..3, 1..2)]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::align::check_cover;
+    use proptest::prelude::*;
+
+    fn cover(src: &[&str], tgt: &[&str]) {
+        let beads = AnchorAligner::new(Lang::Kk, Lang::En).align(src, tgt);
+        check_cover(&beads, src.len(), tgt.len()).unwrap();
+        assert!(beads.iter().all(|b| (0.0..=1.0).contains(&b.score)));
+    }
+
+    #[test]
+    fn awkward_inputs() {
+        let many: Vec<String> = (0..500).map(|i| format!("Sentence number {i}.")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        cover(&["Бір сөйлем."], &many);
+        cover(&many, &["One sentence."]);
+        cover(&[], &many);
+        cover(&many, &[]);
+        let huge = "сөз ".repeat(25_000);
+        cover(&[&huge, "2026"], &["word", "2026", "..."]);
+        cover(
+            &["123 456", "!!!", "", "...", "7.5"],
+            &["123456", "", "?", "7,5"],
+        );
+        // Identical documents align one to one.
+        let beads = AnchorAligner::new(Lang::En, Lang::En).align(&many[..50], &many[..50]);
+        assert!(beads.iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1));
+    }
+
+    #[test]
+    fn long_documents_use_the_corridor() {
+        // 3,000 × 2,900 sentences exceed the full grid; the result must
+        // still cover both sides.
+        let a: Vec<String> = (0..3000)
+            .map(|i| format!("Жыл {i} сөз {}", "а".repeat(i % 40)))
+            .collect();
+        let b: Vec<String> = (0..2900)
+            .map(|i| format!("Year {i} word {}", "b".repeat(i % 37)))
+            .collect();
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let b: Vec<&str> = b.iter().map(String::as_str).collect();
+        cover(&a, &b);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn beads_cover_every_sentence_once_in_order(
+            src in proptest::collection::vec("[а-яәқ0-9 .,«»]{0,30}", 0..25),
+            tgt in proptest::collection::vec("[a-z0-9 .,\"]{0,30}", 0..25),
+        ) {
+            let s: Vec<&str> = src.iter().map(String::as_str).collect();
+            let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+            let beads = AnchorAligner::new(Lang::Kk, Lang::En).align(&s, &t);
+            prop_assert!(check_cover(&beads, s.len(), t.len()).is_ok());
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! Building blocks shared by the architectures: multi-head attention with
+//! an explicit additive mask, the decoder self-attention KV cache, the
+//! encoder state that carries cross-attention keys/values, masks, positions
+//! and activations.
+//!
+//! Shapes follow Hugging Face: hidden states are `(batch, time, d_model)`,
+//! per-head tensors `(batch, heads, time, head_dim)`, additive masks
+//! `(batch or 1, 1, query time or 1, key time)`.
+
+use candle_core::{DType, Device, Module, Result, Tensor, D};
+use candle_nn::{Linear, VarBuilder};
+
+/// The value added to masked attention scores. Hugging Face uses
+/// `torch.finfo(dtype).min` rather than `-inf` (see
+/// `transformers.modeling_attn_mask_utils`), so a fully masked row stays finite.
+pub const MASKED: f32 = f32::MIN;
+
+/// A feed-forward activation, as named by `activation_function` (Marian) or
+/// `dense_act_fn` / `feed_forward_proj` (T5) in config.json.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// `swish` / `silu`: x·σ(x).
+    Silu,
+    /// `relu`.
+    Relu,
+    /// `gelu`: the exact, erf-based GELU (`torch.nn.functional.gelu`).
+    GeluErf,
+    /// `gelu_new` / `gelu_pytorch_tanh`: the tanh approximation.
+    GeluTanh,
+}
+
+impl Activation {
+    /// Parses a Hugging Face activation name (`transformers.activations.ACT2FN`
+    /// keys); `None` for names this crate does not implement.
+    pub fn from_hf_name(name: &str) -> Option<Self> {
+        match name {
+            "swish" | "silu" => Some(Self::Silu),
+            "relu" => Some(Self::Relu),
+            "gelu" => Some(Self::GeluErf),
+            "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" => Some(Self::GeluTanh),
+            _ => None,
+        }
+    }
+
+    /// Applies the activation element-wise.
+    pub fn apply(self, xs: &Tensor) -> Result<Tensor> {
+        match self {
+            Self::Silu => xs.silu(),
+            Self::Relu => xs.relu(),
+            Self::GeluErf => xs.gelu_erf(),
+            // HF's NewGELUActivation, written out in the same order:
+            // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+            Self::GeluTanh => {
+                let inner =
+                    ((xs + (xs.powf(3.0)? * 0.044715)?)? * (2.0 / std::f64::consts::PI).sqrt())?;
+                (xs * 0.5)? * (inner.tanh()? + 1.0)?
+            }
+        }
+    }
+}
+
+/// A linear layer with or without bias, loaded under `vb` (`weight`, `bias`).
+pub fn linear(in_dim: usize, out_dim: usize, bias: bool, vb: VarBuilder) -> Result<Linear> {
+    if bias {
+        candle_nn::linear(in_dim, out_dim, vb)
+    } else {
+        candle_nn::linear_no_bias(in_dim, out_dim, vb)
+    }
+}
+
+/// Multi-head attention: `q_proj`/`k_proj`/`v_proj`/`out_proj` (Marian) or
+/// `q`/`k`/`v`/`o` (T5). Mirrors `MarianAttention.forward` and
+/// `T5Attention.forward`; the mask (and T5's position bias) is one additive
+/// tensor the caller builds, so every mask is an explicit argument.
+#[derive(Debug, Clone)]
+pub struct Attention {
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    o: Linear,
+    heads: usize,
+    head_dim: usize,
+    /// Marian scales queries by `head_dim^-0.5`; T5 folds the scale into its
+    /// initialisation and uses none.
+    scale: Option<f64>,
+}
+
+/// Shape of an [`Attention`] block and the names of its four projections.
+#[derive(Debug, Clone, Copy)]
+pub struct AttentionSpec {
+    /// Model width.
+    pub d_model: usize,
+    /// Number of heads.
+    pub heads: usize,
+    /// Width of one head (`d_model / heads` for Marian, `d_kv` for T5).
+    pub head_dim: usize,
+    /// Whether the projections have biases.
+    pub bias: bool,
+    /// Query scaling, if any.
+    pub scale: Option<f64>,
+    /// Names of the q, k, v and output projections in the checkpoint.
+    pub names: [&'static str; 4],
+}
+
+impl Attention {
+    /// Loads the four projections under `vb`.
+    pub fn new(spec: AttentionSpec, vb: VarBuilder) -> Result<Self> {
+        let inner = spec.heads * spec.head_dim;
+        let [q, k, v, o] = spec.names;
+        Ok(Self {
+            q: linear(spec.d_model, inner, spec.bias, vb.pp(q))?,
+            k: linear(spec.d_model, inner, spec.bias, vb.pp(k))?,
+            v: linear(spec.d_model, inner, spec.bias, vb.pp(v))?,
+            o: linear(inner, spec.d_model, spec.bias, vb.pp(o))?,
+            heads: spec.heads,
+            head_dim: spec.head_dim,
+            scale: spec.scale,
+        })
+    }
+
+    /// `(b, t, heads·head_dim)` → `(b, heads, t, head_dim)`.
+    fn split_heads(&self, xs: &Tensor) -> Result<Tensor> {
+        let (b, t, _) = xs.dims3()?;
+        xs.reshape((b, t, self.heads, self.head_dim))?
+            .transpose(1, 2)?
+            .contiguous()
+    }
+
+    /// Keys and values of `xs`, split into heads. Cross-attention calls this
+    /// once per batch on the encoder output.
+    pub fn project_kv(&self, xs: &Tensor) -> Result<(Tensor, Tensor)> {
+        Ok((
+            self.split_heads(&xs.apply(&self.k)?)?,
+            self.split_heads(&xs.apply(&self.v)?)?,
+        ))
+    }
+
+    /// Attends from `xs` to the given keys and values; `bias` is added to the
+    /// scores before the softmax (padding, causal mask, T5 position bias).
+    pub fn attend(
+        &self,
+        xs: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        bias: Option<&Tensor>,
+    ) -> Result<Tensor> {
+        let (b, t, _) = xs.dims3()?;
+        let mut q = self.split_heads(&xs.apply(&self.q)?)?;
+        if let Some(scale) = self.scale {
+            q = (q * scale)?;
+        }
+        let mut scores = q.matmul(&k.t()?)?;
+        if let Some(bias) = bias {
+            scores = scores.broadcast_add(bias)?;
+        }
+        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+        probs
+            .matmul(v)?
+            .transpose(1, 2)?
+            .reshape((b, t, self.heads * self.head_dim))?
+            .apply(&self.o)
+    }
+
+    /// Self-attention over `xs` and whatever `slot` already holds; appends the
+    /// keys/values of `xs` to `slot` (HF's `past_key_values` for this layer).
+    pub fn self_attend(
+        &self,
+        xs: &Tensor,
+        slot: &mut Option<(Tensor, Tensor)>,
+        bias: Option<&Tensor>,
+    ) -> Result<Tensor> {
+        let (k, v) = self.project_kv(xs)?;
+        let (k, v) = match slot.take() {
+            None => (k, v),
+            Some((pk, pv)) => (Tensor::cat(&[&pk, &k], 2)?, Tensor::cat(&[&pv, &v], 2)?),
+        };
+        let out = self.attend(xs, &k, &v, bias)?;
+        *slot = Some((k, v));
+        Ok(out)
+    }
+}
+
+/// The decoder self-attention keys and values of the steps decoded so far,
+/// one `(k, v)` pair per decoder layer, each `(rows, heads, steps, head_dim)`.
+///
+/// A value the caller owns and passes to every decode step; beam search
+/// calls [`KvCache::reorder`] after each step so that row `i` continues the
+/// hypothesis it was chosen from, and drops rows of finished sentences.
+#[derive(Debug, Clone)]
+pub struct KvCache {
+    layers: Vec<Option<(Tensor, Tensor)>>,
+}
+
+impl KvCache {
+    /// An empty cache for a decoder of `layers` layers.
+    pub fn new(layers: usize) -> Self {
+        Self {
+            layers: vec![None; layers],
+        }
+    }
+
+    /// Number of decoder positions already cached.
+    pub fn len(&self) -> usize {
+        match self.layers.first() {
+            Some(Some((k, _))) => k.dim(2).unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// Whether nothing has been decoded yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The slot of decoder layer `i`.
+    pub(crate) fn slot(&mut self, i: usize) -> &mut Option<(Tensor, Tensor)> {
+        &mut self.layers[i]
+    }
+
+    /// Keeps row `indices[j]` of every cached tensor as the new row `j`
+    /// (HF's `Cache.reorder_cache(beam_idx)`); rows may repeat or vanish.
+    pub fn reorder(&mut self, indices: &[u32]) -> Result<()> {
+        let Some(Some((k, _))) = self.layers.first() else {
+            return Ok(());
+        };
+        let idx = Tensor::new(indices, k.device())?;
+        for (k, v) in self.layers.iter_mut().flatten() {
+            *k = k.index_select(&idx, 0)?;
+            *v = v.index_select(&idx, 0)?;
+        }
+        Ok(())
+    }
+}
+
+/// What the decoder needs from the encoder: the cross-attention keys/values
+/// of every decoder layer, computed once per batch, and the additive mask of
+/// the padded source positions.
+#[derive(Debug, Clone)]
+pub struct EncoderState {
+    /// The encoder output, `(rows, src_len, d_model)`.
+    pub hidden: Tensor,
+    /// `(rows, 1, 1, src_len)`: 0 for real tokens, [`MASKED`] for padding.
+    pub mask_bias: Tensor,
+    /// Per decoder layer, the cross-attention `(k, v)`.
+    pub cross_kv: Vec<(Tensor, Tensor)>,
+}
+
+impl EncoderState {
+    /// Keeps row `indices[j]` as row `j`: expands sentences into beams, or
+    /// drops finished sentences from the batch.
+    pub fn select(&self, indices: &[u32]) -> Result<Self> {
+        let idx = Tensor::new(indices, self.hidden.device())?;
+        Ok(Self {
+            hidden: self.hidden.index_select(&idx, 0)?,
+            mask_bias: self.mask_bias.index_select(&idx, 0)?,
+            cross_kv: self
+                .cross_kv
+                .iter()
+                .map(|(k, v)| Ok((k.index_select(&idx, 0)?, v.index_select(&idx, 0)?)))
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// Number of rows (sentences or beams).
+    pub fn rows(&self) -> usize {
+        self.hidden.dim(0).unwrap_or(0)
+    }
+}
+
+/// `(b, s)` attention mask of ones (token) and zeros (padding) → additive
+/// `(b, 1, 1, s)` bias, as HF's `_prepare_4d_attention_mask`.
+pub fn padding_bias(mask: &Tensor) -> Result<Tensor> {
+    let (b, s) = mask.dims2()?;
+    mask.to_dtype(DType::F32)?
+        .affine(-1.0, 1.0)?
+        .affine(MASKED as f64, 0.0)?
+        .reshape((b, 1, 1, s))
+}
+
+/// `(1, 1, t, t)` causal bias: position `i` sees positions `≤ i`.
+pub fn causal_bias(t: usize, device: &Device) -> Result<Tensor> {
+    let data: Vec<f32> = (0..t)
+        .flat_map(|i| (0..t).map(move |j| if j > i { MASKED } else { 0.0 }))
+        .collect();
+    Tensor::from_vec(data, (1, 1, t, t), device)
+}
+
+/// The sinusoidal position table of Marian, `(n_positions, dim)`.
+///
+/// Mirrors `MarianSinusoidalPositionalEmbedding._init_weight`: angles are
+/// `pos / 10000^(2·⌊j/2⌋/dim)` computed in float64; the sines of the even
+/// columns fill the first half, the cosines of the odd columns the second
+/// half (not interleaved), then the table is cast to float32.
+pub fn sinusoidal_table(n_positions: usize, dim: usize, device: &Device) -> Result<Tensor> {
+    let sentinel = dim.div_ceil(2);
+    let mut data = vec![0f32; n_positions * dim];
+    for pos in 0..n_positions {
+        let row = &mut data[pos * dim..(pos + 1) * dim];
+        for j in 0..dim {
+            let angle = pos as f64 / 10000f64.powf((2 * (j / 2)) as f64 / dim as f64);
+            if j % 2 == 0 {
+                row[j / 2] = angle.sin() as f32;
+            } else {
+                row[sentinel + j / 2] = angle.cos() as f32;
+            }
+        }
+    }
+    Tensor::from_vec(data, (n_positions, dim), device)
+}
+
+/// Root-mean-square layer norm without mean subtraction or bias
+/// (`T5LayerNorm`): `weight · x / sqrt(mean(x²) + eps)`, in float32.
+#[derive(Debug, Clone)]
+pub struct RmsNorm {
+    weight: Tensor,
+    eps: f64,
+}
+
+impl RmsNorm {
+    /// Loads `weight` under `vb`.
+    pub fn new(dim: usize, eps: f64, vb: VarBuilder) -> Result<Self> {
+        Ok(Self {
+            weight: vb.get(dim, "weight")?,
+            eps,
+        })
+    }
+}
+
+impl Module for RmsNorm {
+    fn forward(&self, xs: &Tensor) -> Result<Tensor> {
+        let variance = xs.sqr()?.mean_keepdim(D::Minus1)?;
+        let xs = xs.broadcast_div(&(variance + self.eps)?.sqrt()?)?;
+        xs.broadcast_mul(&self.weight)
+    }
+}

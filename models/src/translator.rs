@@ -1,0 +1,285 @@
+//! [`Seq2SeqTranslator`]: a model, its tokenizer and decoding settings
+//! behind the [`Translator`] interface.
+
+use std::path::Path;
+
+use candle_core::{DType, Device};
+use candle_nn::VarBuilder;
+
+use crate::decode::{self, MaxLength, SearchParams};
+use crate::error::Error;
+use crate::generation::GenerationConfig;
+use crate::marian::{self, Marian};
+use crate::model::Seq2SeqModel;
+use crate::source::{ModelFiles, ModelSource, WeightsFile};
+use crate::t5::{self, T5};
+use crate::tokenizer::TextTokenizer;
+use crate::{Hypothesis, Translator};
+
+/// Where to run the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceChoice {
+    /// The CPU (float32).
+    #[default]
+    Cpu,
+    /// CUDA device `n` (feature `cuda`).
+    Cuda(usize),
+    /// Metal device `n` (feature `metal`).
+    Metal(usize),
+}
+
+impl DeviceChoice {
+    /// The candle device; fails when the feature is not compiled in.
+    pub fn device(self) -> Result<Device, Error> {
+        Ok(match self {
+            DeviceChoice::Cpu => Device::Cpu,
+            DeviceChoice::Cuda(n) => Device::new_cuda(n)?,
+            DeviceChoice::Metal(n) => Device::new_metal(n)?,
+        })
+    }
+}
+
+/// Decoding settings. `None` fields take the model's
+/// `generation_config.json` value, and failing that transformers' default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeOptions {
+    /// Beam size; 1 is greedy. Default: the model's `num_beams` (OPUS-MT: 4–6), else 1.
+    pub beam_size: Option<usize>,
+    /// HF `length_penalty`: finished beams are ranked by
+    /// `sum logprob / generated_len^length_penalty`. Default: the model's, else 1.0.
+    pub length_penalty: Option<f32>,
+    /// Bound on the decoder length, start token included. Default: the
+    /// model's `max_length` (OPUS-MT: 512), else 20; always capped by the
+    /// model's position table.
+    pub max_length: Option<MaxLength>,
+    /// EOS is forbidden below this decoder length. Default: the model's, else 0.
+    pub min_length: Option<usize>,
+    /// Sentences per batch (sorted by length first). Default 16.
+    pub batch_size: usize,
+    /// Optional bound on padded source tokens per batch. Default none.
+    pub max_batch_tokens: Option<usize>,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self {
+            beam_size: None,
+            length_penalty: None,
+            max_length: None,
+            min_length: None,
+            batch_size: 16,
+            max_batch_tokens: None,
+        }
+    }
+}
+
+impl DecodeOptions {
+    /// `base` (from the model) with these options on top.
+    pub fn apply(&self, mut base: SearchParams) -> SearchParams {
+        if let Some(b) = self.beam_size {
+            base.beam_size = b.max(1);
+        }
+        if let Some(lp) = self.length_penalty {
+            base.length_penalty = lp;
+        }
+        if let Some(m) = self.max_length {
+            base.max_length = m;
+        }
+        if let Some(m) = self.min_length {
+            base.min_length = m;
+        }
+        base
+    }
+}
+
+/// A loaded encoder–decoder model with its tokenizer, implementing [`Translator`].
+pub struct Seq2SeqTranslator {
+    id: String,
+    model: Box<dyn Seq2SeqModel>,
+    tokenizer: TextTokenizer,
+    params: SearchParams,
+    batch_size: usize,
+    max_batch_tokens: Option<usize>,
+    target_token: Option<String>,
+}
+
+/// Loads the architecture `config.json` names (`model_type`).
+pub fn load_model(files: &ModelFiles, device: &Device) -> Result<Box<dyn Seq2SeqModel>, Error> {
+    let text = std::fs::read_to_string(&files.config).map_err(|e| Error::io(&files.config, e))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|source| Error::Json {
+        path: files.config.clone(),
+        source,
+    })?;
+    let model_type = value
+        .get("model_type")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let path = files.weights.path();
+    let vb = var_builder(&files.weights, device)?;
+    let weights_err = |source| Error::Weights {
+        path: path.into(),
+        source,
+    };
+    Ok(match model_type {
+        "marian" => {
+            let cfg = marian::Config::from_file(&files.config)?;
+            Box::new(Marian::new(cfg, vb).map_err(weights_err)?)
+        }
+        "t5" | "mt5" => {
+            let cfg = t5::Config::from_file(&files.config)?;
+            Box::new(T5::new(cfg, vb).map_err(weights_err)?)
+        }
+        other => {
+            return Err(Error::Unsupported {
+                path: files.config.clone(),
+                field: "model_type".into(),
+                value: other.into(),
+            })
+        }
+    })
+}
+
+fn var_builder(weights: &WeightsFile, device: &Device) -> Result<VarBuilder<'static>, Error> {
+    let err = |source| Error::Weights {
+        path: weights.path().into(),
+        source,
+    };
+    match weights {
+        // SAFETY: the file is memory-mapped read-only; like every mmap user we
+        // rely on nobody truncating a model file while it is in use.
+        WeightsFile::Safetensors(p) => {
+            unsafe { VarBuilder::from_mmaped_safetensors(&[p], DType::F32, device) }.map_err(err)
+        }
+        WeightsFile::Pytorch(p) => VarBuilder::from_pth(p, DType::F32, device).map_err(err),
+    }
+}
+
+/// The model's decoding defaults: `generation_config.json`, else the
+/// generation fields of `config.json` (as transformers'
+/// `GenerationConfig.from_model_config` does).
+pub fn model_search_params(files: &ModelFiles) -> Result<SearchParams, Error> {
+    let path = files.generation_config.as_deref().unwrap_or(&files.config);
+    GenerationConfig::from_file(path)?.search_params(path)
+}
+
+impl Seq2SeqTranslator {
+    /// Loads a model. `target_token` (e.g. `>>kaz<<`) is prepended to every
+    /// source sentence of multi-target models and must be in the vocabulary.
+    pub fn load(
+        source: &ModelSource,
+        device: DeviceChoice,
+        target_token: Option<String>,
+        options: DecodeOptions,
+    ) -> Result<Self, Error> {
+        let files = source.resolve()?;
+        let device = device.device()?;
+        let model = load_model(&files, &device)?;
+        let tokenizer = TextTokenizer::load(&files.tokenizer, &files.id)?;
+        if let Some(t) = &target_token {
+            if tokenizer.token_to_id(t).is_none() {
+                return Err(Error::UnknownToken {
+                    model: files.id.clone(),
+                    token: t.clone(),
+                });
+            }
+        }
+        let params = options.apply(model_search_params(&files)?);
+        Ok(Self {
+            id: files.id,
+            model,
+            tokenizer,
+            params,
+            batch_size: options.batch_size,
+            max_batch_tokens: options.max_batch_tokens,
+            target_token,
+        })
+    }
+
+    /// Loads from a local directory on the CPU with default options.
+    pub fn from_dir(dir: &Path) -> Result<Self, Error> {
+        Self::load(
+            &ModelSource::Local(dir.into()),
+            DeviceChoice::Cpu,
+            None,
+            DecodeOptions::default(),
+        )
+    }
+
+    /// The resolved search settings.
+    pub fn params(&self) -> &SearchParams {
+        &self.params
+    }
+
+    /// Replaces the search settings.
+    pub fn set_params(&mut self, params: SearchParams) {
+        self.params = params;
+    }
+
+    /// The model.
+    pub fn model(&self) -> &dyn Seq2SeqModel {
+        self.model.as_ref()
+    }
+
+    /// The tokenizer.
+    pub fn tokenizer(&self) -> &TextTokenizer {
+        &self.tokenizer
+    }
+
+    fn decode_err(&self, reason: impl std::fmt::Display) -> Error {
+        Error::Decode {
+            model: self.id.clone(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+impl Translator for Seq2SeqTranslator {
+    fn model_id(&self) -> &str {
+        &self.id
+    }
+
+    fn translate(&mut self, sentences: &[&str]) -> Result<Vec<Hypothesis>, Error> {
+        let mut out = vec![
+            Hypothesis {
+                text: String::new(),
+                score: 0.0
+            };
+            sentences.len()
+        ];
+        let mut idx = Vec::new();
+        let mut sources = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            if s.trim().is_empty() {
+                continue;
+            }
+            let text = match &self.target_token {
+                Some(t) => format!("{t} {s}"),
+                None => s.to_string(),
+            };
+            sources.push(
+                self.tokenizer
+                    .encode(&text)
+                    .map_err(|e| self.decode_err(e))?,
+            );
+            idx.push(i);
+        }
+        let generated = decode::generate_all(
+            self.model.as_ref(),
+            &sources,
+            &self.params,
+            self.batch_size,
+            self.max_batch_tokens,
+        )
+        .map_err(|e| self.decode_err(e))?;
+        for (i, g) in idx.into_iter().zip(generated) {
+            out[i] = Hypothesis {
+                text: self
+                    .tokenizer
+                    .decode(&g.tokens)
+                    .map_err(|e| self.decode_err(e))?,
+                score: g.score,
+            };
+        }
+        Ok(out)
+    }
+}
