@@ -15,6 +15,7 @@
 
 #![deny(missing_docs)]
 
+mod beam;
 pub mod decode;
 mod defaults;
 mod error;

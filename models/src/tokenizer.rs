@@ -101,7 +101,7 @@ pub enum TextTokenizer {
     /// `tokenizer.json`.
     Json(Box<tokenizers::Tokenizer>),
     /// OPUS-MT `source.spm` + `vocab.json`.
-    Marian(MarianTokenizer),
+    Marian(Box<MarianTokenizer>),
     /// A lone SentencePiece model (`spiece.model`): ids are piece ids, `</s>`
     /// appended.
     Spm {
@@ -136,7 +136,9 @@ impl TextTokenizer {
             return Ok(Self::Json(Box::new(tok)));
         }
         if let (Some(spm), Some(vocab)) = (&files.source_spm, &files.vocab_json) {
-            return Ok(Self::Marian(MarianTokenizer::from_files(spm, vocab)?));
+            return Ok(Self::Marian(Box::new(MarianTokenizer::from_files(
+                spm, vocab,
+            )?)));
         }
         if let Some(path) = &files.spiece_model {
             let model = SpmModel::from_file(path)?;

@@ -14,6 +14,7 @@ use std::ops::Range;
 use super::dp::{self, Corridor, Shape};
 use super::features::{features, Feature};
 use super::length::{char_prefix, span, std_normal_cdf, LengthModel};
+use super::lexicon::Lexicon;
 use super::{Aligner, Bead};
 use crate::lang::Lang;
 
@@ -35,6 +36,10 @@ pub struct AlignOptions {
     pub corridor: usize,
     /// Grid size (n · m) up to which the whole grid is searched.
     pub full_grid: usize,
+    /// Realign once with word pairs learned from the first alignment.
+    pub learn_dictionary: bool,
+    /// A bilingual dictionary (e.g. hunalign's format) used from the start.
+    pub dictionary: Option<std::sync::Arc<Lexicon>>,
 }
 
 impl Default for AlignOptions {
@@ -48,6 +53,8 @@ impl Default for AlignOptions {
             deletion_cost: -1.0,
             corridor: 40,
             full_grid: 250_000,
+            learn_dictionary: true,
+            dictionary: None,
         }
     }
 }
@@ -283,9 +290,35 @@ fn chain(anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
 
 impl Aligner for AnchorAligner {
     fn align(&self, src: &[&str], tgt: &[&str]) -> Vec<Bead> {
-        let fs: Vec<Vec<Feature>> = src.iter().map(|s| features(s, self.src)).collect();
-        let ft: Vec<Vec<Feature>> = tgt.iter().map(|s| features(s, self.tgt)).collect();
-        let (es, et, anchors) = evidence(&fs, &ft);
+        let mut fs: Vec<Vec<Feature>> = src.iter().map(|s| features(s, self.src)).collect();
+        let mut ft: Vec<Vec<Feature>> = tgt.iter().map(|s| features(s, self.tgt)).collect();
+        if let Some(lex) = &self.opts.dictionary {
+            lex.augment(src, tgt, &mut fs, &mut ft);
+        }
+        let first = self.align_features(src, tgt, &fs, &ft);
+        if !self.opts.learn_dictionary {
+            return first;
+        }
+        // Second pass: word pairs that co-occur in the confident beads of
+        // the first become evidence too.
+        let learned = Lexicon::learn(src, tgt, &first, 2, 0.7);
+        if learned.is_empty() {
+            return first;
+        }
+        learned.augment(src, tgt, &mut fs, &mut ft);
+        self.align_features(src, tgt, &fs, &ft)
+    }
+}
+
+impl AnchorAligner {
+    fn align_features(
+        &self,
+        src: &[&str],
+        tgt: &[&str],
+        fs: &[Vec<Feature>],
+        ft: &[Vec<Feature>],
+    ) -> Vec<Bead> {
+        let (es, et, anchors) = evidence(fs, ft);
         let ls = char_prefix(src);
         let lt = char_prefix(tgt);
         let (n, m) = (src.len(), tgt.len());

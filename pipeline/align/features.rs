@@ -67,6 +67,15 @@ pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
     out
 }
 
+/// The feature shared by the two halves of a dictionary pair.
+pub fn hash_pair(src: &str, tgt: &str) -> Feature {
+    let mut key = Vec::with_capacity(src.len() + tgt.len() + 1);
+    key.extend_from_slice(src.as_bytes());
+    key.push(0);
+    key.extend_from_slice(tgt.as_bytes());
+    hash(b'L', &key)
+}
+
 fn hash(kind: u8, bytes: &[u8]) -> Feature {
     // FNV-1a: stable across runs and platforms, and fast on short keys.
     let mut h: u64 = 0xcbf29ce484222325 ^ u64::from(kind);

@@ -9,6 +9,7 @@ pub mod dp;
 pub mod features;
 pub mod gold;
 pub mod length;
+pub mod lexicon;
 pub mod pivot;
 
 use std::ops::Range;

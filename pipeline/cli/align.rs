@@ -10,7 +10,8 @@ use clap::{Args, ValueEnum};
 
 use super::segment::read_input;
 use crate::align::gold::{format_bead, parse_gold, score};
-use crate::align::{Aligner, AnchorAligner, LengthAligner};
+use crate::align::lexicon::Lexicon;
+use crate::align::{AlignOptions, Aligner, AnchorAligner, LengthAligner};
 use crate::document::{Document, SegmentedDocument};
 use crate::lang::Lang;
 
@@ -34,9 +35,15 @@ pub enum AlignerChoice {
 
 impl AlignerChoice {
     /// The aligner for a language pair.
-    pub fn build(self, src: Lang, tgt: Lang) -> Box<dyn Aligner> {
+    pub fn build(self, src: Lang, tgt: Lang, dictionary: Option<Lexicon>) -> Box<dyn Aligner> {
         match self {
-            AlignerChoice::Anchors => Box::new(AnchorAligner::new(src, tgt)),
+            AlignerChoice::Anchors => {
+                let opts = AlignOptions {
+                    dictionary: dictionary.map(std::sync::Arc::new),
+                    ..AlignOptions::default()
+                };
+                Box::new(AnchorAligner::with_options(src, tgt, opts))
+            }
             AlignerChoice::Length => Box::new(LengthAligner::new(src, tgt)),
         }
     }
@@ -68,6 +75,10 @@ pub struct AlignArgs {
     /// (Gale–Church alone).
     #[arg(long, value_enum, default_value_t = AlignerChoice::Anchors)]
     pub aligner: AlignerChoice,
+    /// Bilingual dictionary in hunalign's format (`target @ source` per
+    /// line), used as extra evidence by the anchor aligner.
+    #[arg(long, value_name = "FILE")]
+    pub dict: Option<PathBuf>,
     /// Gold alignment (vecalign format): print strict and lax precision,
     /// recall and F1 instead of the beads.
     #[arg(long)]
@@ -94,9 +105,13 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
     let tgt = sentences(&args.tgt, args.tgt_lang, args.presegmented)?;
     let src_refs: Vec<&str> = src.iter().map(String::as_str).collect();
     let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
+    let dictionary = match &args.dict {
+        Some(path) => Some(Lexicon::read_hunalign(path)?),
+        None => None,
+    };
     let beads = args
         .aligner
-        .build(args.src_lang, args.tgt_lang)
+        .build(args.src_lang, args.tgt_lang, dictionary)
         .align(&src_refs, &tgt_refs);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if let Some(gold_path) = &args.gold {

@@ -1,0 +1,203 @@
+//! The translator end to end on the tiny Marian fixture, and loading errors.
+
+mod common;
+
+use std::path::Path;
+
+use candle_core::Device;
+use common::{fixture, ids, json};
+use shanyraq_models::{
+    DecodeOptions, DeviceChoice, Error, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
+};
+
+fn load(
+    dir: &Path,
+    target: Option<&str>,
+    options: DecodeOptions,
+) -> Result<Seq2SeqTranslator, Error> {
+    Seq2SeqTranslator::load(
+        &ModelSource::Local(dir.into()),
+        DeviceChoice::Cpu,
+        target.map(String::from),
+        options,
+    )
+}
+
+#[test]
+fn translates_like_transformers_generate_with_the_model_defaults() {
+    let mut tr = load(&fixture("marian-tiny"), None, DecodeOptions::default()).unwrap();
+    // generation_config.json: num_beams 4, max_length 24, forced EOS, pad banned.
+    assert_eq!(tr.params().beam_size, 4);
+    assert_eq!(tr.params().max_length, MaxLength::Absolute(24));
+    let exp = json("marian-tiny", "expected.json");
+    let texts: Vec<&str> = exp["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    let beam4 = exp["generate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["settings"]["name"] == "beam4")
+        .unwrap();
+    let got = tr.translate(&texts).unwrap();
+    assert_eq!(got.len(), texts.len());
+    for (i, h) in got.iter().enumerate() {
+        let want = &beam4["results"]["batch1"][i];
+        let want_text = tr.tokenizer().decode(&ids(&want["tokens"])).unwrap();
+        assert_eq!(h.text, want_text, "sentence {i}");
+        assert!((h.score - want["score"].as_f64().unwrap() as f32).abs() < 1e-4);
+    }
+    assert!(tr.model_id().ends_with("marian-tiny"));
+}
+
+#[test]
+fn batches_give_the_one_by_one_results() {
+    let options = DecodeOptions {
+        beam_size: Some(3),
+        batch_size: 3,
+        max_batch_tokens: Some(40),
+        ..Default::default()
+    };
+    let mut tr = load(&fixture("marian-tiny"), None, options).unwrap();
+    let texts = [
+        "Сәлем, әлем!",
+        "a",
+        "Ол мектепке барды.",
+        "«Кітап» 2024",
+        "The quick brown fox.",
+        "Hello",
+    ];
+    let batch = tr.translate(&texts).unwrap();
+    for (t, h) in texts.iter().zip(&batch) {
+        // Same text; the score may differ in the last float bits, since
+        // matrix shapes differ.
+        let alone = tr.translate(&[t]).unwrap().remove(0);
+        assert_eq!(alone.text, h.text);
+        assert!((alone.score - h.score).abs() < 1e-5);
+    }
+}
+
+#[test]
+fn empty_inputs_and_overlong_sentences() {
+    let mut tr = load(&fixture("marian-tiny"), None, DecodeOptions::default()).unwrap();
+    assert!(tr.translate(&[]).unwrap().is_empty());
+    let out = tr.translate(&["", "  ", "Сәлем"]).unwrap();
+    assert_eq!(out[0].text, "");
+    assert_eq!(out[1].text, "");
+    // 64 positions: a longer source is truncated with a warning, not a crash.
+    let long = "Қазақстан Республикасы Орталық Азиядағы мемлекет. ".repeat(20);
+    let out = tr.translate(&[&long, "Сәлем"]).unwrap();
+    assert_eq!(out.len(), 2);
+    let relative = DecodeOptions {
+        max_length: Some(MaxLength::Relative {
+            base: 2,
+            per_source_token: 0.5,
+        }),
+        beam_size: Some(1),
+        ..Default::default()
+    };
+    let mut tr = load(&fixture("marian-tiny"), None, relative).unwrap();
+    assert!(!tr.translate(&["a"]).unwrap()[0].text.contains('\u{2581}'));
+}
+
+#[test]
+fn target_token_must_be_in_the_vocabulary() {
+    let mut tr = load(
+        &fixture("marian-tiny"),
+        Some(">>kaz<<"),
+        DecodeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(tr.translate(&["Сәлем"]).unwrap().len(), 1);
+    match load(
+        &fixture("marian-tiny"),
+        Some(">>xyz<<"),
+        DecodeOptions::default(),
+    ) {
+        Err(Error::UnknownToken { token, .. }) => assert_eq!(token, ">>xyz<<"),
+        other => panic!("{:?}", other.err()),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn missing_weight_error_names_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("marian-tiny-sep"), tmp.path());
+    let st = tmp.path().join("model.safetensors");
+    let mut tensors = candle_core::safetensors::load(&st, &Device::Cpu).unwrap();
+    tensors.remove("model.decoder.layers.1.fc2.weight").unwrap();
+    candle_core::safetensors::save(&tensors, &st).unwrap();
+    let files = ModelSource::Local(tmp.path().into()).resolve().unwrap();
+    let err = shanyraq_models::translator::load_model(&files, &Device::Cpu)
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::Weights { .. }));
+    assert!(
+        err.to_string()
+            .contains("model.decoder.layers.1.fc2.weight"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_errors_name_the_file_or_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("marian-tiny-sep"), tmp.path());
+    let cfg_path = tmp.path().join("config.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    cfg["normalize_before"] = true.into();
+    std::fs::write(&cfg_path, cfg.to_string()).unwrap();
+    let files = ModelSource::Local(tmp.path().into()).resolve().unwrap();
+    let err = shanyraq_models::translator::load_model(&files, &Device::Cpu)
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&err, Error::Unsupported { field, .. } if field == "normalize_before"),
+        "{err}"
+    );
+
+    cfg["normalize_before"] = false.into();
+    cfg["activation_function"] = "mish".into();
+    std::fs::write(&cfg_path, cfg.to_string()).unwrap();
+    let err = shanyraq_models::translator::load_model(&files, &Device::Cpu)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("activation_function"), "{err}");
+
+    std::fs::remove_file(tmp.path().join("model.safetensors")).unwrap();
+    let err = ModelSource::Local(tmp.path().into()).resolve().unwrap_err();
+    assert!(
+        matches!(&err, Error::MissingFile { file, .. } if file.contains("model.safetensors")),
+        "{err}"
+    );
+    std::fs::remove_file(&cfg_path).unwrap();
+    let err = ModelSource::Local(tmp.path().into()).resolve().unwrap_err();
+    assert!(
+        matches!(&err, Error::MissingFile { file, .. } if file == "config.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn older_configs_are_read_tolerantly() {
+    // marian-tiny's config.json has no share_encoder_decoder_embeddings and
+    // "forced_eos_token_id": null, as older OPUS-MT conversions.
+    let cfg: serde_json::Value = json("marian-tiny", "config.json");
+    assert!(cfg.get("share_encoder_decoder_embeddings").is_none());
+    assert!(cfg["forced_eos_token_id"].is_null());
+    let c = shanyraq_models::marian::Config::from_file(&fixture("marian-tiny").join("config.json"))
+        .unwrap();
+    assert!(c.share_encoder_decoder_embeddings);
+    assert_eq!(c.forced_eos_token_id, None);
+}

@@ -1,0 +1,211 @@
+//! Word translations as alignment evidence: learned from the document pair
+//! itself in a second pass (as hunalign's realign does), or read from a
+//! bilingual dictionary in hunalign's format.
+//!
+//! Words are compared by stem, the first five letters lower-cased, which
+//! absorbs most Kazakh and Russian case endings (`Конституциясының`,
+//! `Конституции`) without a morphological analyser.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::features::{hash_pair, Feature};
+use super::Bead;
+use crate::error::{Error, Result};
+
+/// Stem pairs that translate each other.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lexicon {
+    forward: HashMap<String, Vec<String>>,
+    backward: HashMap<String, Vec<String>>,
+}
+
+/// The stems of a text's words of three letters or more.
+pub fn stems(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| w.chars().flat_map(char::to_lowercase).take(5).collect())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl Lexicon {
+    /// Adds the pair (source stem, target stem).
+    pub fn insert(&mut self, src: String, tgt: String) {
+        let f = self.forward.entry(src.clone()).or_default();
+        if !f.contains(&tgt) {
+            f.push(tgt.clone());
+            self.backward.entry(tgt).or_default().push(src);
+        }
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.forward.values().map(Vec::len).sum()
+    }
+
+    /// Whether there is no pair.
+    pub fn is_empty(&self) -> bool {
+        self.forward.is_empty()
+    }
+
+    /// Learns pairs from the confident one-to-one beads of a first pass:
+    /// stems that co-occur in at least `min_count` beads and whose Dice
+    /// coefficient over those beads reaches `min_dice`.
+    pub fn learn(
+        src: &[&str],
+        tgt: &[&str],
+        beads: &[Bead],
+        min_count: u32,
+        min_dice: f64,
+    ) -> Lexicon {
+        let mut scores: Vec<f32> = beads
+            .iter()
+            .filter(|b| b.src.len() == 1 && b.tgt.len() == 1)
+            .map(|b| b.score)
+            .collect();
+        scores.sort_by(f32::total_cmp);
+        let Some(&median) = scores.get(scores.len() / 2) else {
+            return Lexicon::default();
+        };
+        let mut cs: HashMap<String, u32> = HashMap::new();
+        let mut ct: HashMap<String, u32> = HashMap::new();
+        let mut cst: HashMap<(String, String), u32> = HashMap::new();
+        for b in beads {
+            if b.src.len() != 1 || b.tgt.len() != 1 || b.score < median {
+                continue;
+            }
+            let (s, t) = (stems(src[b.src.start]), stems(tgt[b.tgt.start]));
+            for a in &s {
+                *cs.entry(a.clone()).or_default() += 1;
+                for w in &t {
+                    *cst.entry((a.clone(), w.clone())).or_default() += 1;
+                }
+            }
+            for w in &t {
+                *ct.entry(w.clone()).or_default() += 1;
+            }
+        }
+        let mut lex = Lexicon::default();
+        let mut pairs: Vec<((String, String), u32)> =
+            cst.into_iter().filter(|&(_, c)| c >= min_count).collect();
+        pairs.sort();
+        for ((a, w), c) in pairs {
+            let dice = 2.0 * f64::from(c) / f64::from(cs[&a] + ct[&w]);
+            if dice >= min_dice {
+                lex.insert(a, w);
+            }
+        }
+        lex
+    }
+
+    /// Reads a hunalign dictionary: `target words @ source words` per line.
+    /// Entries of one word on each side are used; phrases are skipped.
+    pub fn read_hunalign(path: &Path) -> Result<Lexicon> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut lex = Lexicon::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let Some((tgt, src)) = line.split_once(" @ ") else {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("line {}: expected `target @ source`, found `{line}`", n + 1),
+                });
+            };
+            let (s, t) = (stems(src), stems(tgt));
+            if let ([s], [t]) = (s.as_slice(), t.as_slice()) {
+                if src.split_whitespace().count() == 1 && tgt.split_whitespace().count() == 1 {
+                    lex.insert(s.clone(), t.clone());
+                }
+            }
+        }
+        Ok(lex)
+    }
+
+    /// Adds a shared feature to every source and target sentence holding
+    /// the two halves of a pair, so the aligner sees them as matching.
+    pub fn augment(
+        &self,
+        src: &[&str],
+        tgt: &[&str],
+        fs: &mut [Vec<Feature>],
+        ft: &mut [Vec<Feature>],
+    ) {
+        if self.is_empty() {
+            return;
+        }
+        for (text, f) in src.iter().zip(fs.iter_mut()) {
+            for a in stems(text) {
+                for w in self.forward.get(&a).into_iter().flatten() {
+                    f.push(hash_pair(&a, w));
+                }
+            }
+            f.sort_unstable();
+            f.dedup();
+        }
+        for (text, f) in tgt.iter().zip(ft.iter_mut()) {
+            let mut seen = HashSet::new();
+            for w in stems(text) {
+                for a in self.backward.get(&w).into_iter().flatten() {
+                    if seen.insert((a.clone(), w.clone())) {
+                        f.push(hash_pair(a, &w));
+                    }
+                }
+            }
+            f.sort_unstable();
+            f.dedup();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_recurring_pairs() {
+        let src = [
+            "жыл бойы өсім",
+            "биыл жыл жақсы",
+            "өсім тоқтады",
+            "бірінші жыл",
+        ];
+        let tgt = [
+            "growth over the year",
+            "a good year this",
+            "growth stopped",
+            "first year",
+        ];
+        let beads: Vec<Bead> = (0..4)
+            .map(|i| Bead {
+                src: i..i + 1,
+                tgt: i..i + 1,
+                score: 0.5,
+            })
+            .collect();
+        let lex = Lexicon::learn(&src, &tgt, &beads, 2, 0.6);
+        assert!(lex.forward["жыл"].contains(&"year".to_string()), "{lex:?}");
+        assert!(
+            lex.forward["өсім"].contains(&"growt".to_string()),
+            "{lex:?}"
+        );
+    }
+
+    #[test]
+    fn reads_hunalign_dictionaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("en_kk.dic");
+        std::fs::write(&path, "about @ туралы\nprime minister @ премьер-министр\n").unwrap();
+        let lex = Lexicon::read_hunalign(&path).unwrap();
+        assert_eq!(lex.len(), 1);
+        std::fs::write(&path, "no separator\n").unwrap();
+        let err = Lexicon::read_hunalign(&path).unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+}
