@@ -8,7 +8,7 @@
 //! `(batch or 1, 1, query time or 1, key time)`.
 
 use candle_core::{DType, Device, Module, Result, Tensor, D};
-use candle_nn::{Linear, VarBuilder};
+use candle_nn::VarBuilder;
 
 /// The value added to masked attention scores. Hugging Face uses
 /// `torch.finfo(dtype).min` rather than `-inf` (see
@@ -59,13 +59,39 @@ impl Activation {
     }
 }
 
+/// A linear layer that multiplies `(b, t, d)` inputs as one `(b·t, d)`
+/// matrix: candle's `Linear` would broadcast the weight over the batch and
+/// run `b` small products, which dominates decoding time at `t = 1`.
+#[derive(Debug, Clone)]
+pub struct Linear(candle_nn::Linear);
+
+impl Linear {
+    /// From a `(out, in)` weight and optional `(out,)` bias.
+    pub fn new(weight: Tensor, bias: Option<Tensor>) -> Self {
+        Self(candle_nn::Linear::new(weight, bias))
+    }
+}
+
+impl Module for Linear {
+    fn forward(&self, xs: &Tensor) -> Result<Tensor> {
+        match *xs.dims() {
+            [b, t, d] => self
+                .0
+                .forward(&xs.reshape((b * t, d))?)?
+                .reshape((b, t, ())),
+            _ => self.0.forward(xs),
+        }
+    }
+}
+
 /// A linear layer with or without bias, loaded under `vb` (`weight`, `bias`).
 pub fn linear(in_dim: usize, out_dim: usize, bias: bool, vb: VarBuilder) -> Result<Linear> {
-    if bias {
-        candle_nn::linear(in_dim, out_dim, vb)
+    let l = if bias {
+        candle_nn::linear(in_dim, out_dim, vb)?
     } else {
-        candle_nn::linear_no_bias(in_dim, out_dim, vb)
-    }
+        candle_nn::linear_no_bias(in_dim, out_dim, vb)?
+    };
+    Ok(Linear(l))
 }
 
 /// Multi-head attention: `q_proj`/`k_proj`/`v_proj`/`out_proj` (Marian) or

@@ -10,11 +10,11 @@
 use std::path::Path;
 
 use candle_core::{Device, Module, Result, Tensor};
-use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder};
+use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::layers::{self, Activation, Attention, AttentionSpec, EncoderState, KvCache};
+use crate::layers::{self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear};
 use crate::model::{Seq2SeqModel, SpecialTokens};
 
 /// `config.json` of a Marian checkpoint. Defaults are those of HF's
@@ -199,8 +199,8 @@ struct FeedForward {
 impl FeedForward {
     fn new(cfg: &Config, ffn_dim: usize, vb: &VarBuilder) -> Result<Self> {
         Ok(Self {
-            fc1: candle_nn::linear(cfg.d_model, ffn_dim, vb.pp("fc1"))?,
-            fc2: candle_nn::linear(ffn_dim, cfg.d_model, vb.pp("fc2"))?,
+            fc1: layers::linear(cfg.d_model, ffn_dim, true, vb.pp("fc1"))?,
+            fc2: layers::linear(ffn_dim, cfg.d_model, true, vb.pp("fc2"))?,
             act: cfg.activation().unwrap_or(Activation::GeluErf),
         })
     }

@@ -11,11 +11,13 @@
 use std::path::Path;
 
 use candle_core::{Device, Module, Result, Tensor};
-use candle_nn::{Embedding, Linear, VarBuilder};
+use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::layers::{self, Activation, Attention, AttentionSpec, EncoderState, KvCache, RmsNorm};
+use crate::layers::{
+    self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear, RmsNorm,
+};
 use crate::model::{Seq2SeqModel, SpecialTokens};
 
 /// `config.json` of a T5 checkpoint, with `T5Config`'s defaults.
@@ -208,13 +210,13 @@ impl FeedForward {
         let (gated, act) = cfg.feed_forward().unwrap_or((false, Activation::Relu));
         let (d, f) = (cfg.d_model, cfg.d_ff);
         Ok(Self {
-            wi: candle_nn::linear_no_bias(d, f, vb.pp(if gated { "wi_0" } else { "wi" }))?,
+            wi: layers::linear(d, f, false, vb.pp(if gated { "wi_0" } else { "wi" }))?,
             wi_1: if gated {
-                Some(candle_nn::linear_no_bias(d, f, vb.pp("wi_1"))?)
+                Some(layers::linear(d, f, false, vb.pp("wi_1"))?)
             } else {
                 None
             },
-            wo: candle_nn::linear_no_bias(f, d, vb.pp("wo"))?,
+            wo: layers::linear(f, d, false, vb.pp("wo"))?,
             act,
         })
     }
