@@ -42,6 +42,7 @@ impl AtomicFile {
             });
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        remove_stale(dir, name);
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
@@ -71,6 +72,25 @@ impl AtomicFile {
         tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         Ok(path)
+    }
+}
+
+/// Removes temporary files a killed run (SIGKILL, power loss) left for
+/// the same output; they can never be completed.
+fn remove_stale(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") && file.len() == prefix.len() + 6 + 4
+        {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                tracing::debug!("cannot remove stale {}: {e}", entry.path().display());
+            }
+        }
     }
 }
 
@@ -111,6 +131,19 @@ mod tests {
         let path = dir.path().join("out.tmx");
         drop(AtomicFile::create(&path).unwrap());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn stale_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".out.tmx.AbC123.tmp");
+        let other = dir.path().join(".other.tmx.AbC123.tmp");
+        std::fs::write(&stale, "old").unwrap();
+        std::fs::write(&other, "old").unwrap();
+        let f = AtomicFile::create(&dir.path().join("out.tmx")).unwrap();
+        f.commit().unwrap();
+        assert!(!stale.exists());
+        assert!(other.exists());
     }
 
     #[test]

@@ -1,20 +1,59 @@
 //! The [`TranslatorFactory`] that loads real models with `shanyraq-models`.
 
-use shanyraq_models::{Error, Translator};
+use shanyraq_models::{
+    DecodeOptions, DeviceChoice, Error, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
+};
 
-use super::config::ModelSpec;
+use super::config::{ModelLocation, ModelSpec};
 use super::TranslatorFactory;
 
 /// Loads models from the Hub or local directories.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EngineFactory;
 
+/// Parses `cpu`, `cuda`, `cuda:1`, `metal`.
+pub fn parse_device(s: &str) -> Result<DeviceChoice, String> {
+    let (kind, index) = match s.split_once(':') {
+        Some((k, i)) => (
+            k,
+            i.parse().map_err(|_| format!("`{s}`: bad device index"))?,
+        ),
+        None => (s, 0),
+    };
+    match kind.to_ascii_lowercase().as_str() {
+        "cpu" => Ok(DeviceChoice::Cpu),
+        "cuda" | "gpu" => Ok(DeviceChoice::Cuda(index)),
+        "metal" => Ok(DeviceChoice::Metal(index)),
+        _ => Err(format!(
+            "unknown device `{s}`; use cpu, cuda[:N] or metal[:N]"
+        )),
+    }
+}
+
 impl TranslatorFactory for EngineFactory {
     fn load(&self, spec: &ModelSpec) -> Result<Box<dyn Translator>, Error> {
-        Err(Error::Load {
-            model: spec.id(),
-            reason: "this build has no translation engine yet (see the translation engine issue)"
-                .into(),
-        })
+        let source = match &spec.location {
+            ModelLocation::Hub { repo, revision } => ModelSource::Hub {
+                repo: repo.clone(),
+                revision: Some(revision.clone()),
+            },
+            ModelLocation::Local(path) => ModelSource::Local(path.clone()),
+        };
+        let d = &spec.decode;
+        let device =
+            parse_device(d.device.as_deref().unwrap_or("cpu")).map_err(|reason| Error::Load {
+                model: spec.id(),
+                reason,
+            })?;
+        let options = DecodeOptions {
+            beam_size: Some(d.beam.unwrap_or(4)),
+            length_penalty: d.length_penalty,
+            max_length: d.max_length.map(MaxLength::Absolute),
+            batch_size: d.batch_size.unwrap_or(16),
+            ..DecodeOptions::default()
+        };
+        let translator =
+            Seq2SeqTranslator::load(&source, device, spec.target_token.clone(), options)?;
+        Ok(Box::new(translator))
     }
 }

@@ -109,3 +109,34 @@ pub fn shared_data() -> Option<PathBuf> {
     let p = root().join("../shared/data");
     p.is_dir().then_some(p)
 }
+
+/// Validates a TMX file against the TMX 1.4 DTD with xmllint; skips (or in
+/// CI fails) when xmllint is missing.
+pub fn assert_dtd_valid(tmx: &Path) {
+    let found = Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|_| ());
+    if require(
+        found,
+        "xmllint",
+        "install libxml2-utils (apt-get install libxml2-utils) or run .ci/run",
+    )
+    .is_none()
+    {
+        return;
+    }
+    let dtd = root().join("corpora/tmx/tmx14.dtd");
+    let o = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--dtdvalid"])
+        .arg(&dtd)
+        .arg(tmx)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "xmllint: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
