@@ -5,6 +5,7 @@ mod align;
 mod progress;
 mod run;
 mod segment;
+mod translate;
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
@@ -40,6 +41,8 @@ pub enum Command {
     Segment(segment::SegmentArgs),
     /// Align the sentences of two documents.
     Align(align::AlignArgs),
+    /// Translate sentences (one per line on stdin) with a seq2seq model.
+    Translate(translate::TranslateArgs),
 }
 
 /// Runs the command line and reports errors; the binary's whole body.
@@ -51,6 +54,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args, quiet),
         Command::Segment(args) => segment::run(args),
         Command::Align(args) => align::run(args),
+        Command::Translate(args) => translate::run(args, quiet),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,63 @@
+//! `shanyraq translate` on the tiny Marian fixture.
+
+mod common;
+
+use common::*;
+
+fn translate(extra: &[&str], input: &str) -> std::process::Output {
+    let model = root().join("models/tests/fixtures/marian-tiny");
+    let base = [
+        "translate",
+        "--from",
+        "kk",
+        "--to",
+        "en",
+        "--model-dir",
+        model.to_str().unwrap(),
+    ];
+    shanyraq_stdin(&[&base[..], extra].concat(), input)
+}
+
+#[test]
+fn one_line_out_per_line_in() {
+    let input = "Бір сөйлем.\n\nҚ.Тоқаев 15 наурызда «Shanyraq» туралы айтты.\n   \nСоңғы.\n";
+    let o = translate(&[], input);
+    assert_ok(&o);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(
+        lines[1].is_empty() && lines[3].is_empty(),
+        "empty in, empty out: {lines:?}"
+    );
+    assert!(!lines[0].is_empty() && !lines[2].is_empty() && !lines[4].is_empty());
+}
+
+#[test]
+fn batch_size_does_not_change_the_output() {
+    let input: String = (0..20)
+        .map(|i| format!("Сөйлем нөмірі {i} {}.\n", "сөз ".repeat(i % 7)))
+        .collect();
+    let one = translate(&["--batch-size", "1", "--beam", "3"], &input);
+    let many = translate(&["--batch-size", "8", "--beam", "3"], &input);
+    assert_ok(&one);
+    assert_eq!(stdout(&one), stdout(&many));
+}
+
+#[test]
+fn a_missing_model_is_a_clear_error() {
+    let o = shanyraq_stdin(
+        &[
+            "translate",
+            "--from",
+            "kk",
+            "--to",
+            "en",
+            "--model-dir",
+            "/no/such/model",
+        ],
+        "x\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such/model"), "{}", stderr(&o));
+}
