@@ -27,6 +27,7 @@ pub mod ingest;
 pub mod job;
 pub mod lang;
 pub mod row;
+pub mod score;
 pub mod segment;
 
 pub use error::{Error, Result};
