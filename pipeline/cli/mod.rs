@@ -4,6 +4,7 @@
 mod align;
 mod progress;
 mod run;
+mod score;
 mod segment;
 mod translate;
 
@@ -43,6 +44,8 @@ pub enum Command {
     Align(align::AlignArgs),
     /// Translate sentences (one per line on stdin) with a seq2seq model.
     Translate(translate::TranslateArgs),
+    /// Score translations: sacreBLEU-identical BLEU, chrF, chrF++, TER, with gates.
+    Score(score::ScoreArgs),
 }
 
 /// Runs the command line and reports errors; the binary's whole body.
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Segment(args) => segment::run(args),
         Command::Align(args) => align::run(args),
         Command::Translate(args) => translate::run(args, quiet),
+        Command::Score(args) => score::run(args),
     };
     match result {
         Ok(code) => code,
