@@ -45,6 +45,9 @@ pub struct FillSetup<'a> {
     pub factory: &'a dyn TranslatorFactory,
     /// The translation cache directory.
     pub cache_dir: PathBuf,
+    /// Kazakh sentences with human translations to translate and score
+    /// per direction (0: no evaluation).
+    pub eval_sample: usize,
 }
 
 /// The stages progress is reported for.
@@ -86,6 +89,8 @@ pub struct JobSummary {
     pub unfilled: [usize; 3],
     /// What filling did, when it ran.
     pub fill: Option<FillReport>,
+    /// MT quality measured on this corpus (`--eval-sample`).
+    pub eval: Vec<crate::fill::eval::EvalReport>,
     /// Seconds per stage (align, fill, write).
     pub seconds: [f64; 3],
     /// Alignment scores per language pair (`kk-ru`, ...) in ten bins of
@@ -127,6 +132,15 @@ pub fn run(
     let started = Instant::now();
     if let Some(setup) = &opts.fill {
         let mut cache = TranslationCache::open(&setup.cache_dir)?;
+        if setup.eval_sample > 0 {
+            summary.eval = crate::fill::eval::evaluate(
+                &rows,
+                setup.eval_sample,
+                &setup.config,
+                setup.factory,
+                &mut cache,
+            )?;
+        }
         let report = fill::fill(
             &mut rows,
             &setup.config,

@@ -256,6 +256,50 @@ fn a_broken_model_still_writes_the_aligned_corpus() {
 }
 
 #[test]
+fn eval_sample_reports_scores_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cfg = config(d, &tiny_model());
+    let cache = d.join("cache");
+    let (a, b) = (d.join("a.tmx"), d.join("b.tmx"));
+    assert_ok(&run(&[
+        "-o",
+        s(&a),
+        "--config",
+        s(&cfg),
+        "--cache-dir",
+        s(&cache),
+    ]));
+    let o = run(&[
+        "-o",
+        s(&b),
+        "--config",
+        s(&cfg),
+        "--cache-dir",
+        s(&cache),
+        "--eval-sample",
+        "5",
+        "--report",
+        s(&d.join("r.json")),
+    ]);
+    assert_ok(&o);
+    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    assert!(
+        stderr(&o).contains("MT quality kk→ru on 5 human-translated sentences: BLEU"),
+        "{}",
+        stderr(&o)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    let eval = report["eval"].as_array().unwrap();
+    assert_eq!(eval.len(), 2);
+    for e in eval {
+        assert_eq!(e["segments"], 5);
+        assert!(e["chrf"].as_f64().is_some(), "{e}");
+    }
+}
+
+#[test]
 fn resume_without_a_cache_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

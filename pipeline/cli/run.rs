@@ -60,6 +60,10 @@ pub struct RunArgs {
     /// alignment score distribution, time per stage, models.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Translate N Kazakh sentences that have human Russian/English
+    /// translations and report BLEU and chrF against them per direction.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub eval_sample: usize,
     /// Leave out document files that cannot be read (reported as warnings)
     /// instead of failing the run.
     #[arg(long)]
@@ -167,6 +171,7 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
             config: fill_config(&args)?,
             factory: &factory,
             cache_dir,
+            eval_sample: args.eval_sample,
         })
     };
     let opts = JobOptions {
@@ -245,6 +250,16 @@ pub fn report(s: &JobSummary) -> String {
         }
         out.push_str(&format!("unfilled: {}\n", per_lang(&s.unfilled)));
     }
+    for e in &s.eval {
+        match (e.bleu, e.chrf, &e.error) {
+            (Some(b), Some(c), _) => out.push_str(&format!(
+                "MT quality {}→{} on {} human-translated sentences: BLEU {b:.2}, chrF2 {c:.2} ({})\n",
+                e.src, e.tgt, e.segments, e.model
+            )),
+            (_, _, Some(err)) => out.push_str(&format!("MT quality {}→{}: not measured: {err}\n", e.src, e.tgt)),
+            _ => {}
+        }
+    }
     out.push_str(&format!("wrote: {}\n", files.join(", ")));
     out
 }
@@ -268,6 +283,7 @@ pub fn report_json(s: &JobSummary) -> serde_json::Value {
         "unfilled": by_lang(&s.unfilled),
         "alignment_scores": s.score_histogram,
         "fill": s.fill.as_ref().map(|f| &f.directions),
+        "eval": s.eval,
         "seconds": {"align": s.seconds[0], "fill": s.seconds[1], "write": s.seconds[2]},
         "warnings": s.warnings,
         "files": s.export.files,

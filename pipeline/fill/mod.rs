@@ -11,6 +11,7 @@
 pub mod cache;
 pub mod config;
 pub mod engine;
+pub mod eval;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -76,6 +77,48 @@ impl FillReport {
     pub fn failed(&self) -> bool {
         self.directions.iter().any(|d| d.error.is_some())
     }
+}
+
+/// Translates the sources the cache lacks with `spec`'s model, storing
+/// each chunk durably. Returns how many were translated and, if the model
+/// failed, why; `progress` gets the running count.
+pub(crate) fn translate_missing(
+    spec: &ModelSpec,
+    missing: &[&(&str, String)],
+    factory: &dyn TranslatorFactory,
+    cache: &mut TranslationCache,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(usize, Option<String>)> {
+    let mut translator = match factory.load(spec) {
+        Ok(t) => t,
+        Err(e) => return Ok((0, Some(e.to_string()))),
+    };
+    let mut translated = 0;
+    for chunk in missing.chunks(CHUNK) {
+        let texts: Vec<&str> = chunk.iter().map(|(t, _)| *t).collect();
+        match translator.translate(&texts) {
+            Ok(hyps) if hyps.len() == texts.len() => {
+                let items = chunk
+                    .iter()
+                    .zip(hyps)
+                    .map(|((_, k), h)| (k.clone(), h.text))
+                    .collect();
+                cache.insert_all(items)?;
+                translated += texts.len();
+            }
+            Ok(hyps) => {
+                let why = format!(
+                    "model returned {} translations for {} sources",
+                    hyps.len(),
+                    texts.len()
+                );
+                return Ok((translated, Some(why)));
+            }
+            Err(e) => return Ok((translated, Some(e.to_string()))),
+        }
+        progress(translated);
+    }
+    Ok((translated, None))
 }
 
 /// A gap: row, target column, and the column it is translated from.
@@ -160,38 +203,13 @@ pub fn fill(
             .collect();
         d.cached = d.sources - missing.len();
         if !missing.is_empty() {
-            match factory.load(&spec) {
-                Err(e) => d.error = Some(e.to_string()),
-                Ok(mut translator) => {
-                    for chunk in missing.chunks(CHUNK) {
-                        let texts: Vec<&str> = chunk.iter().map(|(t, _)| *t).collect();
-                        match translator.translate(&texts) {
-                            Ok(hyps) if hyps.len() == texts.len() => {
-                                let items = chunk
-                                    .iter()
-                                    .zip(hyps)
-                                    .map(|((_, k), h)| (k.clone(), h.text))
-                                    .collect();
-                                cache.insert_all(items)?;
-                                d.translated += texts.len();
-                            }
-                            Ok(hyps) => {
-                                d.error = Some(format!(
-                                    "model returned {} translations for {} sources",
-                                    hyps.len(),
-                                    texts.len()
-                                ));
-                                break;
-                            }
-                            Err(e) => {
-                                d.error = Some(e.to_string());
-                                break;
-                            }
-                        }
-                        progress(done + d.translated.min(gaps.len()), total);
-                    }
-                }
-            }
+            let base = done;
+            let (translated, error) =
+                translate_missing(&spec, &missing, factory, cache, &mut |n| {
+                    progress(base + n.min(gaps.len()), total)
+                })?;
+            d.translated = translated;
+            d.error = error;
         }
         for g in &gaps {
             let key = scope.key(&rows[g.row].cells[g.src].text);
@@ -225,7 +243,7 @@ pub fn fill(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::cell::Cell as Counter;
     use std::sync::Arc;
@@ -233,7 +251,7 @@ mod tests {
     use shanyraq_models::{Error as ModelError, Hypothesis};
 
     /// Uppercases its input: enough to see which text went where.
-    struct Upper;
+    pub(crate) struct Upper;
 
     impl Translator for Upper {
         fn model_id(&self) -> &str {
@@ -249,9 +267,9 @@ mod tests {
         }
     }
 
-    struct Factory {
-        calls: Counter<usize>,
-        fail: bool,
+    pub(crate) struct Factory {
+        pub(crate) calls: Counter<usize>,
+        pub(crate) fail: bool,
     }
 
     impl TranslatorFactory for Factory {
