@@ -328,14 +328,12 @@ fn tune(data: &Path) {
         (Lang::De, Lang::Fr, textberg(data, &["dev"])),
     ];
     let mut results = Vec::new();
-    for lexical_weight in [3.0, 4.0, 6.0] {
-        for deletion_cost in [-1.0, 0.0, 1.0] {
-            for member_coverage in [0.0, 0.1, 0.2, 0.35] {
-                let neutral_similarity = 0.3;
+    for lexical_weight in [4.0, 5.0, 6.0, 7.0] {
+        for deletion_cost in [0.0, 0.5, 1.0, 1.5] {
+            for member_coverage in [0.0, 0.35] {
                 let opts = AlignOptions {
                     lexical_weight,
                     deletion_cost,
-                    neutral_similarity,
                     member_coverage,
                     ..AlignOptions::default()
                 };
