@@ -241,6 +241,65 @@ fn evaluate(cases: &[Case], aligner: &dyn Aligner) -> (AlignmentScores, f64) {
     (score_ids(&test, &gold), sentences as f64 / secs)
 }
 
+/// Runs the PyPI `galechurch` package on the same cases through
+/// scripts/galechurch_align.py (needs `.venv` with
+/// scripts/requirements-eval.txt).
+fn galechurch(cases: &[Case]) -> Result<(AlignmentScores, f64), String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".venv/bin/python");
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let input: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|c| serde_json::json!({"src": c.src, "tgt": c.tgt}))
+        .collect();
+    let (cases_path, beads_path) = (dir.path().join("cases.json"), dir.path().join("beads.json"));
+    fs::write(&cases_path, serde_json::to_vec(&input).unwrap()).map_err(|e| e.to_string())?;
+    let o = std::process::Command::new(&python)
+        .arg(root.join("scripts/galechurch_align.py"))
+        .args([&cases_path, &beads_path])
+        .output()
+        .map_err(|e| format!("{}: {e}", python.display()))?;
+    if !o.status.success() {
+        return Err(format!(
+            "pip install -r scripts/requirements-eval.txt into .venv ({})",
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        ));
+    }
+    let out: serde_json::Value =
+        serde_json::from_slice(&fs::read(&beads_path).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let (mut test, mut gold) = (Vec::new(), Vec::new());
+    let (mut ds, mut dt, mut sentences) = (0, 0, 0);
+    for (c, beads) in cases.iter().zip(out["beads"].as_array().unwrap()) {
+        for b in beads.as_array().unwrap() {
+            let v: Vec<usize> = b
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as usize)
+                .collect();
+            test.push((
+                (v[0] + ds..v[1] + ds).collect(),
+                (v[2] + dt..v[3] + dt).collect(),
+            ));
+        }
+        gold.extend(c.gold.iter().map(|(s, t)| {
+            (
+                s.iter().map(|i| i + ds).collect(),
+                t.iter().map(|j| j + dt).collect(),
+            )
+        }));
+        ds += c.src.len();
+        dt += c.tgt.len();
+        sentences += c.src.len().max(c.tgt.len());
+    }
+    let seconds = out["seconds"].as_f64().unwrap_or(f64::NAN);
+    Ok((score_ids(&test, &gold), sentences as f64 / seconds))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let data = args
@@ -317,6 +376,13 @@ fn main() {
                 "| {name} | {label} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
                 s.strict.precision, s.strict.recall, s.strict.f1, s.lax.f1, speed
             );
+        }
+        match galechurch(cases) {
+            Ok((s, speed)) => println!(
+                "| {name} | galechurch 0.1.0 (PyPI) | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
+                s.strict.precision, s.strict.recall, s.strict.f1, s.lax.f1, speed
+            ),
+            Err(why) => eprintln!("galechurch baseline skipped: {why}"),
         }
     }
 }
