@@ -8,10 +8,10 @@
 //! corridor around a chain of anchors: sentence pairs that share a feature
 //! found exactly once on each side.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use super::dp::{self, Corridor, Shape};
+use super::evidence::{Evidence, Similarity};
 use super::features::{features, Feature};
 use super::length::{char_prefix, span, std_normal_cdf, LengthModel};
 use super::lexicon::Lexicon;
@@ -107,151 +107,6 @@ impl AnchorAligner {
     }
 }
 
-/// Per-sentence weighted features, restricted to features that occur on
-/// both sides of the document pair (the others can never match).
-struct Evidence {
-    sentences: Vec<Vec<(Feature, f64)>>,
-}
-
-fn evidence(
-    src: &[Vec<Feature>],
-    tgt: &[Vec<Feature>],
-) -> (Evidence, Evidence, Vec<(usize, usize)>) {
-    let mut df: HashMap<Feature, (u32, u32, usize, usize)> = HashMap::new();
-    for (i, fs) in src.iter().enumerate() {
-        for &f in fs {
-            let e = df.entry(f).or_insert((0, 0, 0, 0));
-            e.0 += 1;
-            e.2 = i;
-        }
-    }
-    for (j, fs) in tgt.iter().enumerate() {
-        for &f in fs {
-            if let Some(e) = df.get_mut(&f) {
-                e.1 += 1;
-                e.3 = j;
-            }
-        }
-    }
-    let total = (src.len() + tgt.len()) as f64;
-    let weigh = |fs: &[Feature]| -> Vec<(Feature, f64)> {
-        fs.iter()
-            .filter_map(|f| {
-                let &(a, b, _, _) = df.get(f)?;
-                (a > 0 && b > 0).then(|| (*f, (1.0 + total / f64::from(a + b)).ln()))
-            })
-            .collect()
-    };
-    let s = Evidence {
-        sentences: src.iter().map(|f| weigh(f)).collect(),
-    };
-    let t = Evidence {
-        sentences: tgt.iter().map(|f| weigh(f)).collect(),
-    };
-    let mut anchors: Vec<(usize, usize)> = df
-        .values()
-        .filter(|&&(a, b, _, _)| a == 1 && b == 1)
-        .map(|&(_, _, i, j)| (i, j))
-        .collect();
-    anchors.sort_unstable();
-    anchors.dedup();
-    (s, t, anchors)
-}
-
-/// The features of up to three consecutive sentences, seen as one sorted,
-/// deduplicated list without allocating (the DP prices millions of beads).
-#[derive(Clone, Copy)]
-struct Group<'a> {
-    parts: [&'a [(Feature, f64)]; 3],
-}
-
-impl<'a> Group<'a> {
-    fn new(sentences: &'a [Vec<(Feature, f64)>], r: Range<usize>) -> Group<'a> {
-        let mut parts: [&[(Feature, f64)]; 3] = [&[], &[], &[]];
-        for (slot, i) in parts.iter_mut().zip(r) {
-            *slot = &sentences[i];
-        }
-        Group { parts }
-    }
-
-    fn one(part: &'a [(Feature, f64)]) -> Group<'a> {
-        Group {
-            parts: [part, &[], &[]],
-        }
-    }
-
-    fn iter(self) -> impl Iterator<Item = (Feature, f64)> + 'a {
-        let mut parts = self.parts;
-        std::iter::from_fn(move || {
-            let head = parts
-                .iter()
-                .filter_map(|p| p.first())
-                .min_by_key(|&&(f, _)| f)?;
-            let head = *head;
-            for p in parts.iter_mut() {
-                if p.first().is_some_and(|&(f, _)| f == head.0) {
-                    *p = &p[1..];
-                }
-            }
-            Some(head)
-        })
-    }
-
-    fn weight(self) -> f64 {
-        self.iter().map(|(_, w)| w).sum()
-    }
-}
-
-/// Total weight of `a`'s features that are also in `b`.
-fn shared_weight(a: Group<'_>, b: Group<'_>) -> f64 {
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    let mut common = 0.0;
-    while let (Some(&(fa, w)), Some(&(fb, _))) = (a.peek(), b.peek()) {
-        match fa.cmp(&fb) {
-            std::cmp::Ordering::Less => {
-                a.next();
-            }
-            std::cmp::Ordering::Greater => {
-                b.next();
-            }
-            std::cmp::Ordering::Equal => {
-                common += w;
-                a.next();
-                b.next();
-            }
-        }
-    }
-    common
-}
-
-/// Weighted Dice overlap of two groups' features, lowered when one
-/// sentence of a merged side shares little with the other side (it is
-/// then more likely a deletion than part of the bead); `None` when
-/// neither side has any feature.
-fn similarity(a: Group<'_>, b: Group<'_>, coverage: f64) -> Option<f64> {
-    let (wa, wb) = (a.weight(), b.weight());
-    if wa + wb == 0.0 {
-        return None;
-    }
-    let dice = 2.0 * shared_weight(a, b) / (wa + wb);
-    let mut factor: f64 = 1.0;
-    if coverage > 0.0 {
-        for (members, other) in [(a, b), (b, a)] {
-            if members.parts[1].is_empty() && members.parts[2].is_empty() {
-                continue;
-            }
-            for m in members.parts {
-                let w = Group::one(m).weight();
-                if w > 0.0 {
-                    let covered = shared_weight(Group::one(m), other) / w;
-                    factor = factor.min((covered / coverage).min(1.0));
-                }
-            }
-        }
-    }
-    Some(dice * factor)
-}
-
 /// The longest chain of anchors increasing in both coordinates
 /// (patience sorting, O(k log k)).
 fn chain(anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
@@ -318,24 +173,23 @@ impl AnchorAligner {
         fs: &[Vec<Feature>],
         ft: &[Vec<Feature>],
     ) -> Vec<Bead> {
-        let (es, et, anchors) = evidence(fs, ft);
+        let ev = Evidence::new(fs, ft);
+        let anchors = ev.anchors();
         let ls = char_prefix(src);
         let lt = char_prefix(tgt);
         let (n, m) = (src.len(), tgt.len());
         let corridor = if n.saturating_mul(m) <= self.opts.full_grid {
             Corridor::full(n, m)
         } else {
-            Corridor::around(&chain(&anchors), n, m, self.opts.corridor)
+            Corridor::around(&chain(anchors), n, m, self.opts.corridor)
         };
         let shapes: Vec<Shape> = SHAPES.iter().map(|&(s, _)| s).collect();
         let o = &self.opts;
-        let bead_terms = |s: &Range<usize>, t: &Range<usize>| -> (f64, f64) {
-            if s.is_empty() || t.is_empty() {
-                return (1.0, 0.0);
-            }
-            let a = Group::new(&es.sentences, s.clone());
-            let b = Group::new(&et.sentences, t.clone());
-            let sim = similarity(a, b, o.member_coverage).unwrap_or(o.neutral_similarity);
+        let mut similarity = Similarity::new(&ev);
+        let mut bead_terms = |s: &Range<usize>, t: &Range<usize>| -> (f64, f64) {
+            let sim = similarity
+                .of(s.clone(), t.clone(), o.member_coverage)
+                .unwrap_or(o.neutral_similarity);
             (self.length_cost(span(&ls, s), span(&lt, t)), sim)
         };
         let steps = dp::best_path(&corridor, &shapes, |s, t| {
