@@ -363,13 +363,28 @@ fn main() {
     println!("| data | aligner | strict P | strict R | strict F1 | lax F1 | sentences/s |");
     println!("|---|---|---|---|---|---|---|");
     for (name, src, tgt, cases) in &sets {
-        let aligners: Vec<(&str, Box<dyn Aligner>)> = vec![
+        let mut aligners: Vec<(&str, Box<dyn Aligner>)> = vec![
             (
                 "shanyraq length (Gale–Church)",
                 Box::new(LengthAligner::new(*src, *tgt)),
             ),
             ("shanyraq anchors", Box::new(AnchorAligner::new(*src, *tgt))),
         ];
+        if (*src, *tgt) == (Lang::Kk, Lang::En) {
+            // The KazNU hunalign dictionary (`en @ kk`, 734 entries) as
+            // optional extra evidence.
+            let dict = data.join("kaznu-kk-en-gov-news/utils/en_kz.dic");
+            if let Ok(lex) = shanyraq::align::lexicon::Lexicon::read_hunalign(&dict) {
+                let opts = AlignOptions {
+                    dictionary: Some(std::sync::Arc::new(lex)),
+                    ..AlignOptions::default()
+                };
+                aligners.push((
+                    "shanyraq anchors + KazNU dictionary",
+                    Box::new(AnchorAligner::with_options(*src, *tgt, opts)),
+                ));
+            }
+        }
         for (label, aligner) in &aligners {
             let (s, speed) = evaluate(cases, aligner.as_ref());
             println!(

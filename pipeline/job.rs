@@ -35,6 +35,8 @@ pub struct JobOptions<'a> {
     pub skip_invalid: bool,
     /// Machine translation of the gaps; `None` leaves them empty.
     pub fill: Option<FillSetup<'a>>,
+    /// Bilingual dictionaries for the aligner.
+    pub dictionaries: crate::row::Dictionaries,
 }
 
 /// How to fill gaps.
@@ -192,12 +194,13 @@ fn align_all(
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     let mut done = 0;
+    let dictionaries = &opts.dictionaries;
     for chunk in documents.chunks(CHUNK) {
         let sets: Vec<(DocumentSet, Vec<Error>, Vec<Row>)> = chunk
             .par_iter()
             .map(|files| {
                 let (set, errs) = load(files);
-                let rows = set.rows();
+                let rows = set.rows(dictionaries);
                 (set, errs, rows)
             })
             .collect();

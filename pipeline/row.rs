@@ -6,8 +6,9 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::align::lexicon::Lexicon;
 use crate::align::pivot::{self, Link, PairAlignment, RowSpan};
-use crate::align::{Aligner, AnchorAligner};
+use crate::align::{AlignOptions, Aligner, AnchorAligner};
 use crate::document::SegmentedDocument;
 use crate::lang::{Lang, CORPUS_LANGS};
 
@@ -71,6 +72,25 @@ impl Row {
     }
 }
 
+/// Bilingual dictionaries per language pair, used as alignment evidence.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionaries(Vec<((Lang, Lang), Arc<Lexicon>)>);
+
+impl Dictionaries {
+    /// Adds the dictionary of `src → tgt` (hunalign's `tgt @ src` lines).
+    pub fn insert(&mut self, src: Lang, tgt: Lang, lexicon: Lexicon) {
+        self.0.push(((src, tgt), Arc::new(lexicon)));
+    }
+
+    /// The dictionary for `src → tgt`, if any.
+    pub fn get(&self, src: Lang, tgt: Lang) -> Option<Arc<Lexicon>> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == (src, tgt))
+            .map(|(_, l)| l.clone())
+    }
+}
+
 /// The language versions of one document, one slot per corpus language.
 #[derive(Debug, Clone)]
 pub struct DocumentSet {
@@ -84,7 +104,7 @@ impl DocumentSet {
     /// Aligns the versions and builds rows. The pivot is the first language
     /// present in kk, ru, en order, so a document with no Kazakh version
     /// still gets ru–en rows.
-    pub fn rows(&self) -> Vec<Row> {
+    pub fn rows(&self, dictionaries: &Dictionaries) -> Vec<Row> {
         let Some(pivot) = self.versions.iter().position(Option::is_some) else {
             return Vec::new();
         };
@@ -96,7 +116,12 @@ impl DocumentSet {
             let Some(doc) = version else { continue };
             let texts = doc.texts();
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let aligner = AnchorAligner::new(CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
+            let (src, tgt) = (CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
+            let opts = AlignOptions {
+                dictionary: dictionaries.get(src, tgt),
+                ..AlignOptions::default()
+            };
+            let aligner = AnchorAligner::with_options(src, tgt, opts);
             alignments.push(PairAlignment {
                 column,
                 beads: aligner.align(&pivot_refs, &refs),

@@ -193,3 +193,24 @@ fn awkward_but_valid_input() {
         huge.trim_end().len()
     );
 }
+
+#[test]
+fn a_dictionary_can_be_given_per_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.jsonl");
+    let dict = root().join("corpora/dictionaries/kk-en.kaznu.dic");
+    let arg = format!("kk-en={}", dict.display());
+    assert_ok(&run_jsonl(&corpus("demo"), &out, &["--dict", &arg]));
+    let o = run_jsonl(&corpus("demo"), &out, &["--dict", "kk-en=/no/such.dic"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such.dic"), "{}", stderr(&o));
+    let bad = dir.path().join("bad.dic");
+    fs::write(&bad, "no separator here\n").unwrap();
+    let o = run_jsonl(
+        &corpus("demo"),
+        &out,
+        &["--dict", &format!("kk-en={}", bad.display())],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+}

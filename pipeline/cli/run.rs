@@ -60,6 +60,10 @@ pub struct RunArgs {
     /// alignment score distribution, time per stage, models.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Bilingual dictionary for the aligner, hunalign format, for a pair:
+    /// `kk-en=FILE` (repeatable); e.g. corpora/dictionaries/kk-en.kaznu.dic.
+    #[arg(long, value_name = "PAIR=FILE", value_parser = parse_pair)]
+    pub dict: Vec<(String, String)>,
     /// Translate N Kazakh sentences that have human Russian/English
     /// translations and report BLEU and chrF against them per direction.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -174,10 +178,20 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
             eval_sample: args.eval_sample,
         })
     };
+    let mut dictionaries = crate::row::Dictionaries::default();
+    for (pair, file) in &args.dict {
+        let (src, tgt) = pair
+            .split_once('-')
+            .and_then(|(a, b)| Some((crate::Lang::from_tag(a)?, crate::Lang::from_tag(b)?)))
+            .ok_or_else(|| anyhow::anyhow!("--dict `{pair}`: name a pair such as kk-en"))?;
+        let lexicon = crate::align::lexicon::Lexicon::read_hunalign(Path::new(file))?;
+        dictionaries.insert(src, tgt, lexicon);
+    }
     let opts = JobOptions {
         corpus: args.corpus.clone(),
         skip_invalid: args.skip_invalid,
         fill,
+        dictionaries,
     };
     let sink = format.open(&args.output)?;
     let mut bar: Option<(Stage, Progress)> = None;
