@@ -6,10 +6,11 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use serde_json::Value;
 use shanyraq::export::tmx_read::{self, TranslationUnit};
 use shanyraq::Lang;
 
@@ -17,22 +18,66 @@ fn tiny_model() -> PathBuf {
     root().join("models/tests/fixtures/marian-tiny")
 }
 
-/// A config sending every direction to `model`.
-fn config(dir: &Path, model: &Path) -> PathBuf {
-    let mut text = String::from("[defaults]\nbeam = 2\n");
-    for pair in ["kk-ru", "kk-en", "ru-kk", "ru-en", "en-kk", "en-ru"] {
-        text.push_str(&format!(
-            "[models.{pair}]\npath = {:?}\n",
-            model.display().to_string()
-        ));
-    }
-    let path = dir.join("shanyraq.toml");
-    fs::write(&path, text).unwrap();
-    path
+/// A temporary directory with a config sending every direction to one
+/// model, and a translation cache.
+struct Setup {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    cache: PathBuf,
 }
 
-fn run(args: &[&str]) -> std::process::Output {
-    shanyraq(&[&["run", corpus("demo").to_str().unwrap()], args].concat())
+impl Setup {
+    fn new(model: &Path) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("[defaults]\nbeam = 2\n");
+        for pair in ["kk-ru", "kk-en", "ru-kk", "ru-en", "en-kk", "en-ru"] {
+            text.push_str(&format!(
+                "[models.{pair}]\npath = {:?}\n",
+                model.display().to_string()
+            ));
+        }
+        let config = dir.path().join("shanyraq.toml");
+        fs::write(&config, text).unwrap();
+        let cache = dir.path().join("cache");
+        Setup { dir, config, cache }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The arguments of a filling run of the demo corpus into `out`.
+    fn args(&self, out: &Path) -> Vec<String> {
+        [
+            "run",
+            s(&corpus("demo")),
+            "-o",
+            s(out),
+            "--config",
+            s(&self.config),
+            "--cache-dir",
+            s(&self.cache),
+        ]
+        .map(str::to_string)
+        .to_vec()
+    }
+
+    /// Runs the demo corpus into `out` with gap filling and `extra` flags.
+    fn fill(&self, out: &Path, extra: &[&str]) -> Output {
+        let mut args = self.args(out);
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        shanyraq(&args)
+    }
+
+    /// Runs the demo corpus into `out` without filling.
+    fn plain(&self, out: &Path) -> Output {
+        shanyraq(&["run", s(&corpus("demo")), "-o", s(out), "--no-fill"])
+    }
+
+    fn report(&self) -> Value {
+        serde_json::from_str(&fs::read_to_string(self.path("r.json")).unwrap()).unwrap()
+    }
 }
 
 fn units(path: &Path) -> Vec<TranslationUnit> {
@@ -45,22 +90,10 @@ fn s(p: &Path) -> &str {
 
 #[test]
 fn exactly_the_gaps_are_filled_and_marked() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let cfg = config(d, &tiny_model());
-    let (plain, filled) = (d.join("plain.tmx"), d.join("filled.tmx"));
-    assert_ok(&run(&["-o", s(&plain), "--no-fill"]));
-    let o = run(&[
-        "-o",
-        s(&filled),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&d.join("cache")),
-        "--report",
-        s(&d.join("r.json")),
-    ]);
-    assert_ok(&o);
+    let t = Setup::new(&tiny_model());
+    let (plain, filled) = (t.path("plain.tmx"), t.path("filled.tmx"));
+    assert_ok(&t.plain(&plain));
+    assert_ok(&t.fill(&filled, &["--report", s(&t.path("r.json"))]));
     assert_dtd_valid(&filled);
     let (plain, filled) = (units(&plain), units(&filled));
     assert_eq!(plain.len(), filled.len());
@@ -73,7 +106,7 @@ fn exactly_the_gaps_are_filled_and_marked() {
                 (None, Some(b)) => {
                     machine += 1;
                     assert_eq!(b.prop("x-origin"), Some("mt"));
-                    assert_eq!(b.prop("x-mt-model"), Some(tiny_model().to_str().unwrap()));
+                    assert_eq!(b.prop("x-mt-model"), Some(s(&tiny_model())));
                     assert_eq!(b.prop("x-mt-settings"), Some("beam=2"));
                 }
                 (Some(_), None) => panic!("a human segment was lost"),
@@ -81,8 +114,7 @@ fn exactly_the_gaps_are_filled_and_marked() {
             }
         }
     }
-    let report: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    let report = t.report();
     let gaps: u64 = ["kk", "ru", "en"]
         .iter()
         .map(|l| report["gaps"][l].as_u64().unwrap())
@@ -94,54 +126,26 @@ fn exactly_the_gaps_are_filled_and_marked() {
     );
     assert!(report["seconds"]["fill"].as_f64().is_some());
     // The line formats carry the origin too.
-    let tsv = d.join("filled.tsv");
-    assert_ok(&run(&[
-        "-o",
-        s(&tsv),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&d.join("cache")),
-    ]));
+    let tsv = t.path("filled.tsv");
+    assert_ok(&t.fill(&tsv, &[]));
     let text = fs::read_to_string(tsv).unwrap();
+    let with_mt = text
+        .lines()
+        .filter(|l| l.split('\t').skip(4).take(3).any(|o| o == "mt"));
     assert_eq!(
-        text.lines()
-            .filter(|l| l.split('\t').skip(4).take(3).any(|o| o == "mt"))
-            .count(),
+        with_mt.count(),
         plain.iter().filter(|u| u.variants.len() < 3).count()
     );
 }
 
 #[test]
 fn a_rerun_translates_nothing_and_writes_the_same_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let cfg = config(d, &tiny_model());
-    let cache = d.join("cache");
-    let (a, b) = (d.join("a.tmx"), d.join("b.tmx"));
-    assert_ok(&run(&[
-        "-o",
-        s(&a),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&cache),
-    ]));
-    let o = run(&[
-        "-o",
-        s(&b),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&cache),
-        "--report",
-        s(&d.join("r.json")),
-    ]);
-    assert_ok(&o);
+    let t = Setup::new(&tiny_model());
+    let (a, b) = (t.path("a.tmx"), t.path("b.tmx"));
+    assert_ok(&t.fill(&a, &[]));
+    assert_ok(&t.fill(&b, &["--report", s(&t.path("r.json"))]));
     assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
-    let report: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
-    for dir in report["fill"].as_array().unwrap() {
+    for dir in t.report()["fill"].as_array().unwrap() {
         assert_eq!(dir["translated"], 0, "{dir}");
         assert_eq!(dir["cached"], dir["sources"], "{dir}");
     }
@@ -149,39 +153,20 @@ fn a_rerun_translates_nothing_and_writes_the_same_bytes() {
 
 #[test]
 fn a_killed_run_resumes_to_identical_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let cfg = config(d, &tiny_model());
-    let reference = d.join("reference.tmx");
-    assert_ok(&run(&[
-        "-o",
-        s(&reference),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&d.join("ref-cache")),
-    ]));
+    let t = Setup::new(&tiny_model());
+    let reference = t.path("reference.tmx");
+    let fresh = Setup::new(&tiny_model());
+    assert_ok(&fresh.fill(&reference, &[]));
 
-    let cache = d.join("cache");
-    let out = d.join("out.tmx");
+    let out = t.path("out.tmx");
     let mut child = Command::new(env!("CARGO_BIN_EXE_shanyraq"))
-        .args([
-            "run",
-            s(&corpus("demo")),
-            "-o",
-            s(&out),
-            "--config",
-            s(&cfg),
-            "--cache-dir",
-            s(&cache),
-            "--batch-size",
-            "1",
-        ])
+        .args(t.args(&out))
+        .args(["--batch-size", "1"])
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     // Kill (SIGKILL) as soon as the first translations are durable.
-    let log = cache.join("translations.jsonl");
+    let log = t.cache.join("translations.jsonl");
     let start = Instant::now();
     while fs::metadata(&log).map_or(true, |m| m.len() == 0)
         && start.elapsed() < Duration::from_secs(60)
@@ -201,18 +186,9 @@ fn a_killed_run_resumes_to_identical_output() {
         fs::metadata(&log).unwrap().len() > 0,
         "and after caching some translations"
     );
-    let o = run(&[
-        "-o",
-        s(&out),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&cache),
-        "--resume",
-    ]);
-    assert_ok(&o);
+    assert_ok(&t.fill(&out, &["--resume"]));
     assert_eq!(fs::read(&out).unwrap(), fs::read(&reference).unwrap());
-    let leftovers: Vec<_> = fs::read_dir(d)
+    let leftovers: Vec<_> = fs::read_dir(t.dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
@@ -225,22 +201,14 @@ fn a_killed_run_resumes_to_identical_output() {
 
 #[test]
 fn a_broken_model_still_writes_the_aligned_corpus() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let model = d.join("broken-model");
+    let scratch = tempfile::tempdir().unwrap();
+    let model = scratch.path().join("broken-model");
     fs::create_dir(&model).unwrap();
     fs::write(model.join("config.json"), "{ not json").unwrap();
-    let cfg = config(d, &model);
-    let (plain, out) = (d.join("plain.tmx"), d.join("out.tmx"));
-    assert_ok(&run(&["-o", s(&plain), "--no-fill"]));
-    let o = run(&[
-        "-o",
-        s(&out),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&d.join("cache")),
-    ]);
+    let t = Setup::new(&model);
+    let (plain, out) = (t.path("plain.tmx"), t.path("out.tmx"));
+    assert_ok(&t.plain(&plain));
+    let o = t.fill(&out, &[]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("kk→en") && err.contains("left empty"), "{err}");
@@ -257,31 +225,13 @@ fn a_broken_model_still_writes_the_aligned_corpus() {
 
 #[test]
 fn eval_sample_reports_scores_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let cfg = config(d, &tiny_model());
-    let cache = d.join("cache");
-    let (a, b) = (d.join("a.tmx"), d.join("b.tmx"));
-    assert_ok(&run(&[
-        "-o",
-        s(&a),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&cache),
-    ]));
-    let o = run(&[
-        "-o",
-        s(&b),
-        "--config",
-        s(&cfg),
-        "--cache-dir",
-        s(&cache),
-        "--eval-sample",
-        "5",
-        "--report",
-        s(&d.join("r.json")),
-    ]);
+    let t = Setup::new(&tiny_model());
+    let (a, b) = (t.path("a.tmx"), t.path("b.tmx"));
+    assert_ok(&t.fill(&a, &[]));
+    let o = t.fill(
+        &b,
+        &["--eval-sample", "5", "--report", s(&t.path("r.json"))],
+    );
     assert_ok(&o);
     assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
     assert!(
@@ -289,8 +239,7 @@ fn eval_sample_reports_scores_and_changes_nothing() {
         "{}",
         stderr(&o)
     );
-    let report: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    let report = t.report();
     let eval = report["eval"].as_array().unwrap();
     assert_eq!(eval.len(), 2);
     for e in eval {
@@ -301,15 +250,8 @@ fn eval_sample_reports_scores_and_changes_nothing() {
 
 #[test]
 fn resume_without_a_cache_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let o = run(&[
-        "-o",
-        s(&d.join("o.tmx")),
-        "--cache-dir",
-        s(&d.join("none")),
-        "--resume",
-    ]);
+    let t = Setup::new(&tiny_model());
+    let o = t.fill(&t.path("o.tmx"), &["--resume"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
 }

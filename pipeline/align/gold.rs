@@ -31,52 +31,57 @@ pub struct ParseError {
 /// side is placed where the previous bead ended.
 pub fn parse_beads(text: &str) -> Result<Vec<Bead>, ParseError> {
     let mut beads: Vec<Bead> = Vec::new();
+    for_each_bead(text, |src, tgt, score| {
+        let (at_src, at_tgt) = beads.last().map_or((0, 0), |b| (b.src.end, b.tgt.end));
+        beads.push(Bead {
+            src: range(&src, at_src)?,
+            tgt: range(&tgt, at_tgt)?,
+            score: score.unwrap_or(1.0),
+        });
+        Ok(())
+    })?;
+    Ok(beads)
+}
+
+fn range(ids: &[usize], at: usize) -> Result<Range<usize>, String> {
+    match ids {
+        [] => Ok(at..at),
+        [first, .., last] | [first @ last] => {
+            if ids.windows(2).any(|w| w[1] != w[0] + 1) {
+                return Err(format!("indices {ids:?} are not consecutive"));
+            }
+            Ok(*first..*last + 1)
+        }
+    }
+}
+
+/// Calls `bead(src ids, tgt ids, score)` for every non-empty line,
+/// attaching the line number to any error.
+fn for_each_bead(
+    text: &str,
+    mut bead: impl FnMut(Vec<usize>, Vec<usize>, Option<f32>) -> Result<(), String>,
+) -> Result<(), ParseError> {
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        let err = |message: &str| ParseError {
+        let parsed = (|| {
+            let mut parts = line.splitn(3, ':');
+            let src = ids(parts.next().unwrap_or(""))?;
+            let tgt = ids(parts.next().ok_or("missing `:`")?)?;
+            let score = match parts.next() {
+                Some(s) => Some(s.trim().parse().map_err(|_| "bad score".to_string())?),
+                None => None,
+            };
+            bead(src, tgt, score)
+        })();
+        parsed.map_err(|message| ParseError {
             line: n + 1,
-            message: message.to_string(),
-        };
-        let mut parts = line.splitn(3, ':');
-        let (at_src, at_tgt) = beads
-            .last()
-            .map_or((0, 0), |b: &Bead| (b.src.end, b.tgt.end));
-        let src = parse_side(parts.next().unwrap_or(""), at_src).map_err(|m| err(&m))?;
-        let tgt = parse_side(parts.next().ok_or_else(|| err("missing `:`"))?, at_tgt)
-            .map_err(|m| err(&m))?;
-        let score = match parts.next() {
-            Some(s) => s.trim().parse().map_err(|_| err("bad score"))?,
-            None => 1.0,
-        };
-        beads.push(Bead { src, tgt, score });
+            message,
+        })?;
     }
-    Ok(beads)
-}
-
-fn parse_side(s: &str, at: usize) -> Result<Range<usize>, String> {
-    let inner = s
-        .trim()
-        .strip_prefix('[')
-        .and_then(|s| s.strip_suffix(']'))
-        .ok_or_else(|| format!("`{s}` is not a bracketed list"))?;
-    if inner.trim().is_empty() {
-        return Ok(at..at);
-    }
-    let ids: Vec<usize> = inner
-        .split(',')
-        .map(|x| {
-            x.trim()
-                .parse()
-                .map_err(|_| format!("`{x}` is not an index"))
-        })
-        .collect::<Result<_, _>>()?;
-    if ids.windows(2).any(|w| w[1] != w[0] + 1) {
-        return Err(format!("indices {ids:?} are not consecutive"));
-    }
-    Ok(ids[0]..ids[ids.len() - 1] + 1)
+    Ok(())
 }
 
 /// Precision, recall and F1 of a test alignment against gold.
@@ -106,20 +111,10 @@ pub type IdBead = (Vec<usize>, Vec<usize>);
 /// Parses a gold file leniently: any ids, in any order.
 pub fn parse_gold(text: &str) -> Result<Vec<IdBead>, ParseError> {
     let mut beads = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let err = |message: String| ParseError {
-            line: n + 1,
-            message,
-        };
-        let mut parts = line.splitn(3, ':');
-        let src = ids(parts.next().unwrap_or("")).map_err(err)?;
-        let tgt = ids(parts.next().ok_or_else(|| err("missing `:`".into()))?).map_err(err)?;
+    for_each_bead(text, |src, tgt, _| {
         beads.push((src, tgt));
-    }
+        Ok(())
+    })?;
     Ok(beads)
 }
 
