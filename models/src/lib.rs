@@ -7,6 +7,10 @@
 //! T5 v1.1 checkpoints in the Hugging Face layout, from a local directory or
 //! the Hub, reproducing what transformers computes (see the parity tests).
 //!
+//! For the embedding aligner, [`SentenceEncoder`] turns sentences into
+//! L2-normalised vectors with a BERT or XLM-R encoder ([`bert`], pooling and
+//! batching in [`encoder`]); the default is multilingual-e5-small.
+//!
 //! Layers, from the bottom: [`layers`] (attention, KV cache, masks,
 //! positions), [`marian`] and [`t5`] (one file per architecture),
 //! [`decode`] (batching, greedy and beam search), [`tokenizer`] / [`spm`]
@@ -16,8 +20,10 @@
 #![deny(missing_docs)]
 
 mod beam;
+pub mod bert;
 pub mod decode;
 mod defaults;
+pub mod encoder;
 mod error;
 pub mod generation;
 pub mod layers;
@@ -31,6 +37,7 @@ pub mod translator;
 
 pub use decode::{EarlyStopping, MaxLength, SearchParams};
 pub use defaults::{default_model, DefaultModel};
+pub use encoder::{EncoderOptions, Pooling, SentenceEncoder, DEFAULT_ENCODER};
 pub use error::Error;
 pub use model::Seq2SeqModel;
 pub use source::ModelSource;
