@@ -327,6 +327,14 @@ fn main() {
         tune(&data);
         return;
     }
+    let encoder = e5_embedder();
+    if args.iter().any(|a| a == "--tune-embeddings") {
+        tune_embeddings(
+            &data,
+            encoder.expect("--tune-embeddings needs target/e5-small"),
+        );
+        return;
+    }
     // Seed 7 is the reporting seed; --tune uses seed 1.
     let sets: Vec<(&str, Lang, Lang, Vec<Case>)> = vec![
         (
@@ -370,6 +378,16 @@ fn main() {
             ),
             ("shanyraq anchors", Box::new(AnchorAligner::new(*src, *tgt))),
         ];
+        if let Some(e) = &encoder {
+            let opts = AlignOptions {
+                encoder: Some(e.clone()),
+                ..AlignOptions::default()
+            };
+            aligners.push((
+                "shanyraq anchors + e5-small",
+                Box::new(AnchorAligner::with_options(*src, *tgt, opts)),
+            ));
+        }
         if (*src, *tgt) == (Lang::Kk, Lang::En) {
             // The KazNU hunalign dictionary (`en @ kk`, 734 entries) as
             // optional extra evidence.
@@ -523,4 +541,56 @@ fn peak_rss_kb() -> u64 {
         })
         .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         .unwrap_or(0)
+}
+
+/// The multilingual-e5-small embedder, when scripts/make_e5_fixture.sh has
+/// written it (`SHANYRAQ_E5_DIR`, else target/e5-small).
+fn e5_embedder() -> Option<shanyraq::align::embed::SharedEmbedder> {
+    let dir = std::env::var_os("SHANYRAQ_E5_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e5-small"));
+    if !dir.join("model.safetensors").exists() {
+        eprintln!("e5-small rows skipped: run scripts/make_e5_fixture.sh");
+        return None;
+    }
+    let source = shanyraq_models::ModelSource::Local(dir);
+    let encoder =
+        shanyraq_models::SentenceEncoder::load(&source, shanyraq_models::DeviceChoice::Cpu).ok()?;
+    Some(std::sync::Arc::new(std::sync::Mutex::new(
+        shanyraq::align::embed::Embedder::new(encoder),
+    )))
+}
+
+/// Grid over the embedding and lexical weights on development data.
+fn tune_embeddings(data: &Path, encoder: shanyraq::align::embed::SharedEmbedder) {
+    let dev: Vec<(Lang, Lang, Vec<Case>)> = vec![
+        (Lang::Kk, Lang::Ru, flores_cases(data, "rus_Cyrl.dev", 1)),
+        (Lang::Kk, Lang::En, flores_cases(data, "eng_Latn.dev", 1)),
+        (Lang::De, Lang::Fr, textberg(data, &["dev"])),
+    ];
+    let mut results = Vec::new();
+    for embedding_weight in [2.0, 4.0, 8.0, 12.0] {
+        for lexical_weight in [2.0, 5.0] {
+            let opts = AlignOptions {
+                encoder: Some(encoder.clone()),
+                embedding_weight,
+                lexical_weight,
+                ..AlignOptions::default()
+            };
+            let f1: Vec<f64> = dev
+                .iter()
+                .map(|(s, t, cases)| {
+                    evaluate(cases, &AnchorAligner::with_options(*s, *t, opts.clone()))
+                        .0
+                        .strict
+                        .f1
+                })
+                .collect();
+            let mean = f1.iter().sum::<f64>() / f1.len() as f64;
+            println!("emb={embedding_weight} w={lexical_weight}: {f1:.3?} mean {mean:.4}");
+            results.push((mean, embedding_weight, lexical_weight));
+        }
+    }
+    results.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("best: {:?}", &results[..3.min(results.len())]);
 }

@@ -35,8 +35,8 @@ pub struct JobOptions<'a> {
     pub skip_invalid: bool,
     /// Machine translation of the gaps; `None` leaves them empty.
     pub fill: Option<FillSetup<'a>>,
-    /// Bilingual dictionaries for the aligner.
-    pub dictionaries: crate::row::Dictionaries,
+    /// Dictionaries and encoder for the aligner.
+    pub resources: crate::row::AlignResources,
 }
 
 /// How to fill gaps.
@@ -194,13 +194,13 @@ fn align_all(
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     let mut done = 0;
-    let dictionaries = &opts.dictionaries;
+    let resources = &opts.resources;
     for chunk in documents.chunks(CHUNK) {
         let sets: Vec<(DocumentSet, Vec<Error>, Vec<Row>)> = chunk
             .par_iter()
             .map(|files| {
                 let (set, errs) = load(files);
-                let rows = set.rows(dictionaries);
+                let rows = set.rows(resources);
                 (set, errs, rows)
             })
             .collect();

@@ -6,6 +6,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::align::embed::SharedEmbedder;
 use crate::align::lexicon::Lexicon;
 use crate::align::pivot::{self, Link, PairAlignment, RowSpan};
 use crate::align::{AlignOptions, Aligner, AnchorAligner};
@@ -72,14 +73,20 @@ impl Row {
     }
 }
 
-/// Bilingual dictionaries per language pair, used as alignment evidence.
+/// Extra alignment evidence for a run: bilingual dictionaries per language
+/// pair, and a sentence encoder.
 #[derive(Debug, Clone, Default)]
-pub struct Dictionaries(Vec<((Lang, Lang), Arc<Lexicon>)>);
+pub struct AlignResources(Vec<((Lang, Lang), Arc<Lexicon>)>, Option<SharedEmbedder>);
 
-impl Dictionaries {
+impl AlignResources {
     /// Adds the dictionary of `src → tgt` (hunalign's `tgt @ src` lines).
     pub fn insert(&mut self, src: Lang, tgt: Lang, lexicon: Lexicon) {
         self.0.push(((src, tgt), Arc::new(lexicon)));
+    }
+
+    /// Uses `encoder` for embedding evidence in every pair.
+    pub fn set_encoder(&mut self, encoder: Option<SharedEmbedder>) {
+        self.1 = encoder;
     }
 
     /// The dictionary for `src → tgt`, if any.
@@ -104,7 +111,7 @@ impl DocumentSet {
     /// Aligns the versions and builds rows. The pivot is the first language
     /// present in kk, ru, en order, so a document with no Kazakh version
     /// still gets ru–en rows.
-    pub fn rows(&self, dictionaries: &Dictionaries) -> Vec<Row> {
+    pub fn rows(&self, resources: &AlignResources) -> Vec<Row> {
         let Some(pivot) = self.versions.iter().position(Option::is_some) else {
             return Vec::new();
         };
@@ -118,7 +125,8 @@ impl DocumentSet {
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
             let (src, tgt) = (CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
             let opts = AlignOptions {
-                dictionary: dictionaries.get(src, tgt),
+                dictionary: resources.get(src, tgt),
+                encoder: resources.1.clone(),
                 ..AlignOptions::default()
             };
             let aligner = AnchorAligner::with_options(src, tgt, opts);

@@ -118,3 +118,72 @@ fn aligners_on_the_demo_gold() {
         "anchors {anchors:?} vs length {length:?}"
     );
 }
+
+#[test]
+fn an_unavailable_encoder_falls_back_with_a_warning() {
+    let g = corpus("demo-gold");
+    let doc = "2026-03-20-astana-opera-us-tour";
+    let (s, t) = (
+        g.join(format!("{doc}.kk.sents")),
+        g.join(format!("{doc}.en.sents")),
+    );
+    let base = [
+        "align",
+        "--presegmented",
+        "--src-lang",
+        "kk",
+        "--tgt-lang",
+        "en",
+        s.to_str().unwrap(),
+        t.to_str().unwrap(),
+    ];
+    let plain = shanyraq(&base);
+    let o = shanyraq(&[&base[..], &["--encoder", "/no/such/encoder"]].concat());
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains("aligning without embeddings"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), stdout(&plain));
+}
+
+#[test]
+fn the_e5_encoder_runs_in_the_aligner() {
+    let dir = std::env::var_os("SHANYRAQ_E5_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target/e5-small"));
+    let found = dir.join("model.safetensors").exists().then_some(());
+    if require(
+        found,
+        "the e5-small fixture",
+        "run scripts/make_e5_fixture.sh (scripts/setup.sh does)",
+    )
+    .is_none()
+    {
+        return;
+    }
+    let g = corpus("demo-gold");
+    let doc = "2026-03-20-astana-opera-us-tour";
+    let (s, t) = (
+        g.join(format!("{doc}.kk.sents")),
+        g.join(format!("{doc}.en.sents")),
+    );
+    let o = shanyraq(&[
+        "align",
+        "--presegmented",
+        "--src-lang",
+        "kk",
+        "--tgt-lang",
+        "en",
+        "--encoder",
+        dir.to_str().unwrap(),
+        s.to_str().unwrap(),
+        t.to_str().unwrap(),
+    ]);
+    assert_ok(&o);
+    assert!(!stderr(&o).contains("without embeddings"), "{}", stderr(&o));
+    let beads = parse_beads(&stdout(&o)).unwrap();
+    let count = |p: &std::path::Path| fs::read_to_string(p).unwrap().lines().count();
+    check_cover(&beads, count(&s), count(&t)).unwrap();
+}

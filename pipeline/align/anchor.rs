@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::dp::{self, Corridor, Shape};
+use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
 use super::features::{features, Feature};
 use super::length::{char_prefix, span, std_normal_cdf, LengthModel};
@@ -20,7 +21,7 @@ use crate::lang::Lang;
 
 /// Settings of the anchor aligner, calibrated on development data
 /// (FLORES-200 dev synthetic documents, the demo corpus).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct AlignOptions {
     /// Cost in nats of a bead whose sides share no lexical evidence,
     /// relative to one that shares all of it.
@@ -40,6 +41,11 @@ pub struct AlignOptions {
     pub learn_dictionary: bool,
     /// A bilingual dictionary (e.g. hunalign's format) used from the start.
     pub dictionary: Option<std::sync::Arc<Lexicon>>,
+    /// A sentence encoder whose embedding distance joins the evidence.
+    pub encoder: Option<SharedEmbedder>,
+    /// Cost of a bead whose sides are as far apart as unrelated text, per
+    /// sentence (with an encoder).
+    pub embedding_weight: f64,
 }
 
 impl Default for AlignOptions {
@@ -55,6 +61,12 @@ impl Default for AlignOptions {
             full_grid: 250_000,
             learn_dictionary: true,
             dictionary: None,
+            encoder: None,
+            // Not tuned yet (encoding dev data takes longer than the
+            // session had): 1 helps or is neutral on the demo, higher
+            // weights favour merges because concatenated runs embed close
+            // to single sentences.
+            embedding_weight: 1.0,
         }
     }
 }
@@ -150,7 +162,21 @@ impl Aligner for AnchorAligner {
         if let Some(lex) = &self.opts.dictionary {
             lex.augment(src, tgt, &mut fs, &mut ft);
         }
-        let first = self.align_features(src, tgt, &fs, &ft);
+        let embeddings =
+            self.opts
+                .encoder
+                .as_ref()
+                .and_then(|e| match RunEmbeddings::new(e, src, tgt) {
+                    Ok(r) => Some(r),
+                    Err(err) => {
+                        tracing::warn!(
+                            "sentence encoder failed, aligning without embeddings: {err}"
+                        );
+                        None
+                    }
+                });
+        let embeddings = embeddings.as_ref();
+        let first = self.align_features(src, tgt, &fs, &ft, embeddings);
         if !self.opts.learn_dictionary {
             return first;
         }
@@ -161,7 +187,7 @@ impl Aligner for AnchorAligner {
             return first;
         }
         learned.augment(src, tgt, &mut fs, &mut ft);
-        self.align_features(src, tgt, &fs, &ft)
+        self.align_features(src, tgt, &fs, &ft, embeddings)
     }
 }
 
@@ -172,6 +198,7 @@ impl AnchorAligner {
         tgt: &[&str],
         fs: &[Vec<Feature>],
         ft: &[Vec<Feature>],
+        embeddings: Option<&RunEmbeddings>,
     ) -> Vec<Bead> {
         let ev = Evidence::new(fs, ft);
         let anchors = ev.anchors();
@@ -207,6 +234,11 @@ impl AnchorAligner {
                 // would be a cheap way to pool evidence.
                 let size = (s.len() + t.len()) as f64 / 2.0;
                 cost += len_cost + o.lexical_weight * (1.0 - sim) * size;
+                if let Some(e) = embeddings {
+                    if s.len() <= MAX_RUN && t.len() <= MAX_RUN {
+                        cost += o.embedding_weight * e.distance(&s, &t).min(2.0) * size;
+                    }
+                }
             }
             cost
         });

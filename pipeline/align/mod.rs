@@ -6,6 +6,7 @@
 
 pub mod anchor;
 pub mod dp;
+pub mod embed;
 pub mod evidence;
 pub mod features;
 pub mod gold;

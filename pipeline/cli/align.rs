@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::segment::read_input;
+use crate::align::embed::{self, SharedEmbedder};
 use crate::align::gold::{format_bead, parse_gold, score};
 use crate::align::lexicon::Lexicon;
 use crate::align::{AlignOptions, Aligner, AnchorAligner, LengthAligner};
@@ -35,11 +36,20 @@ pub enum AlignerChoice {
 
 impl AlignerChoice {
     /// The aligner for a language pair.
-    pub fn build(self, src: Lang, tgt: Lang, dictionary: Option<Lexicon>) -> Box<dyn Aligner> {
+    pub fn build(
+        self,
+        src: Lang,
+        tgt: Lang,
+        dictionary: Option<Lexicon>,
+        encoder: Option<SharedEmbedder>,
+        embedding_weight: f64,
+    ) -> Box<dyn Aligner> {
         match self {
             AlignerChoice::Anchors => {
                 let opts = AlignOptions {
                     dictionary: dictionary.map(std::sync::Arc::new),
+                    encoder,
+                    embedding_weight,
                     ..AlignOptions::default()
                 };
                 Box::new(AnchorAligner::with_options(src, tgt, opts))
@@ -75,6 +85,14 @@ pub struct AlignArgs {
     /// (Gale–Church alone).
     #[arg(long, value_enum, default_value_t = AlignerChoice::Anchors)]
     pub aligner: AlignerChoice,
+    /// Sentence encoder for embedding evidence: none, e5-small, labse or a
+    /// model directory (falls back to none with a warning if it cannot be
+    /// loaded).
+    #[arg(long, default_value = "none")]
+    pub encoder: String,
+    /// Cost weight of embedding distance (with --encoder).
+    #[arg(long, default_value_t = AlignOptions::default().embedding_weight)]
+    pub embedding_weight: f64,
     /// Bilingual dictionary in hunalign's format (`target @ source` per
     /// line), used as extra evidence by the anchor aligner.
     #[arg(long, value_name = "FILE")]
@@ -111,7 +129,13 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
     };
     let beads = args
         .aligner
-        .build(args.src_lang, args.tgt_lang, dictionary)
+        .build(
+            args.src_lang,
+            args.tgt_lang,
+            dictionary,
+            embed::load_or_warn(&args.encoder),
+            args.embedding_weight,
+        )
         .align(&src_refs, &tgt_refs);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if let Some(gold_path) = &args.gold {

@@ -64,6 +64,11 @@ pub struct RunArgs {
     /// `kk-en=FILE` (repeatable); e.g. corpora/dictionaries/kk-en.kaznu.dic.
     #[arg(long, value_name = "PAIR=FILE", value_parser = parse_pair)]
     pub dict: Vec<(String, String)>,
+    /// Sentence encoder for embedding evidence in the aligner: none,
+    /// e5-small, labse or a model directory (falls back to none with a
+    /// warning if it cannot be loaded).
+    #[arg(long, default_value = "none")]
+    pub encoder: String,
     /// Translate N Kazakh sentences that have human Russian/English
     /// translations and report BLEU and chrF against them per direction.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -178,20 +183,21 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
             eval_sample: args.eval_sample,
         })
     };
-    let mut dictionaries = crate::row::Dictionaries::default();
+    let mut resources = crate::row::AlignResources::default();
     for (pair, file) in &args.dict {
         let (src, tgt) = pair
             .split_once('-')
             .and_then(|(a, b)| Some((crate::Lang::from_tag(a)?, crate::Lang::from_tag(b)?)))
             .ok_or_else(|| anyhow::anyhow!("--dict `{pair}`: name a pair such as kk-en"))?;
         let lexicon = crate::align::lexicon::Lexicon::read_hunalign(Path::new(file))?;
-        dictionaries.insert(src, tgt, lexicon);
+        resources.insert(src, tgt, lexicon);
     }
+    resources.set_encoder(crate::align::embed::load_or_warn(&args.encoder));
     let opts = JobOptions {
         corpus: args.corpus.clone(),
         skip_invalid: args.skip_invalid,
         fill,
-        dictionaries,
+        resources,
     };
     let sink = format.open(&args.output)?;
     let mut bar: Option<(Stage, Progress)> = None;
