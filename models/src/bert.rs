@@ -75,11 +75,7 @@ impl Config {
     /// Reads and checks `config.json`; unsupported settings are errors that
     /// name the field.
     pub fn from_file(path: &Path) -> std::result::Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let cfg: Self = serde_json::from_str(&text).map_err(|source| Error::Json {
-            path: path.into(),
-            source,
-        })?;
+        let cfg: Self = crate::error::read_json(path)?;
         let unsupported = |field: &str, value: String| Error::Unsupported {
             path: path.into(),
             field: field.into(),

@@ -118,3 +118,15 @@ impl Error {
         }
     }
 }
+
+/// Reads a JSON file (config.json, generation_config.json, vocab.json),
+/// naming the file in every error.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_str(&text).map_err(|source| Error::Json {
+        path: path.into(),
+        source,
+    })
+}

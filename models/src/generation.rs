@@ -43,11 +43,7 @@ impl GenerationConfig {
     /// Reads `path`; `from_model_config` is true for `config.json`, whose
     /// many other fields are ignored.
     pub fn from_file(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        serde_json::from_str(&text).map_err(|source| Error::Json {
-            path: path.into(),
-            source,
-        })
+        crate::error::read_json(path)
     }
 
     /// The search settings this file asks for, on top of transformers'

@@ -86,11 +86,7 @@ impl Default for Config {
 impl Config {
     /// Reads and checks `config.json`.
     pub fn from_file(path: &Path) -> std::result::Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let cfg: Self = serde_json::from_str(&text).map_err(|source| Error::Json {
-            path: path.into(),
-            source,
-        })?;
+        let cfg: Self = crate::error::read_json(path)?;
         if cfg.feed_forward().is_none() {
             return Err(Error::Unsupported {
                 path: path.into(),

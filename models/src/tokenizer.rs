@@ -30,12 +30,7 @@ impl MarianTokenizer {
     /// and decoding only joins pieces).
     pub fn from_files(source_spm: &Path, vocab_json: &Path) -> Result<Self, Error> {
         let source = SpmModel::from_file(source_spm)?;
-        let text = std::fs::read_to_string(vocab_json).map_err(|e| Error::io(vocab_json, e))?;
-        let vocab: HashMap<String, u32> =
-            serde_json::from_str(&text).map_err(|source| Error::Json {
-                path: vocab_json.into(),
-                source,
-            })?;
+        let vocab: HashMap<String, u32> = crate::error::read_json(vocab_json)?;
         let get = |t: &str| {
             vocab.get(t).copied().ok_or_else(|| {
                 Error::tokenizer(vocab_json, format!("{t} is not in the vocabulary"))

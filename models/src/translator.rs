@@ -105,11 +105,7 @@ pub struct Seq2SeqTranslator {
 
 /// Loads the architecture `config.json` names (`model_type`).
 pub fn load_model(files: &ModelFiles, device: &Device) -> Result<Box<dyn Seq2SeqModel>, Error> {
-    let text = std::fs::read_to_string(&files.config).map_err(|e| Error::io(&files.config, e))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|source| Error::Json {
-        path: files.config.clone(),
-        source,
-    })?;
+    let value: serde_json::Value = crate::error::read_json(&files.config)?;
     let model_type = value
         .get("model_type")
         .and_then(|v| v.as_str())
