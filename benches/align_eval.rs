@@ -420,13 +420,39 @@ fn main() {
     }
 }
 
-fn tune(data: &Path) {
-    let dev: Vec<(Lang, Lang, Vec<Case>)> = vec![
+/// The development sets weights are tuned on (never the test sets).
+fn dev_sets(data: &Path) -> Vec<(Lang, Lang, Vec<Case>)> {
+    vec![
         (Lang::Kk, Lang::Ru, flores_cases(data, "rus_Cyrl.dev", 1)),
         (Lang::Kk, Lang::En, flores_cases(data, "eng_Latn.dev", 1)),
         (Lang::De, Lang::Fr, textberg(data, &["dev"])),
-    ];
+    ]
+}
+
+/// Scores every candidate setting on the dev sets and prints the best.
+fn grid(data: &Path, candidates: Vec<(String, AlignOptions)>) {
+    let dev = dev_sets(data);
     let mut results = Vec::new();
+    for (label, opts) in candidates {
+        let f1: Vec<f64> = dev
+            .iter()
+            .map(|(s, t, cases)| {
+                evaluate(cases, &AnchorAligner::with_options(*s, *t, opts.clone()))
+                    .0
+                    .strict
+                    .f1
+            })
+            .collect();
+        let mean = f1.iter().sum::<f64>() / f1.len() as f64;
+        println!("{label}: {f1:.3?} mean {mean:.4}");
+        results.push((mean, label));
+    }
+    results.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("best: {:?}", &results[..3.min(results.len())]);
+}
+
+fn tune(data: &Path) {
+    let mut candidates = Vec::new();
     for lexical_weight in [4.0, 5.0, 6.0, 7.0] {
         for deletion_cost in [0.0, 0.5, 1.0, 1.5] {
             for member_coverage in [0.0, 0.35] {
@@ -436,23 +462,14 @@ fn tune(data: &Path) {
                     member_coverage,
                     ..AlignOptions::default()
                 };
-                let f1: Vec<f64> = dev
-                    .iter()
-                    .map(|(s, t, cases)| {
-                        evaluate(cases, &AnchorAligner::with_options(*s, *t, opts.clone()))
-                            .0
-                            .strict
-                            .f1
-                    })
-                    .collect();
-                let mean = f1.iter().sum::<f64>() / f1.len() as f64;
-                println!("w={lexical_weight} del={deletion_cost} cov={member_coverage}: {f1:.3?} mean {mean:.4}");
-                results.push((mean, lexical_weight, deletion_cost, member_coverage));
+                candidates.push((
+                    format!("w={lexical_weight} del={deletion_cost} cov={member_coverage}"),
+                    opts,
+                ));
             }
         }
     }
-    results.sort_by(|a, b| b.0.total_cmp(&a.0));
-    println!("best: {:?}", &results[..3.min(results.len())]);
+    grid(data, candidates);
 }
 
 /// Counts missed gold beads and wrong test beads by shape (dev data).
@@ -563,13 +580,8 @@ fn e5_embedder() -> Option<shanyraq::align::embed::SharedEmbedder> {
 
 /// Grid over the embedding and lexical weights on development data.
 fn tune_embeddings(data: &Path, encoder: shanyraq::align::embed::SharedEmbedder) {
-    let dev: Vec<(Lang, Lang, Vec<Case>)> = vec![
-        (Lang::Kk, Lang::Ru, flores_cases(data, "rus_Cyrl.dev", 1)),
-        (Lang::Kk, Lang::En, flores_cases(data, "eng_Latn.dev", 1)),
-        (Lang::De, Lang::Fr, textberg(data, &["dev"])),
-    ];
-    let mut results = Vec::new();
-    for embedding_weight in [2.0, 4.0, 8.0, 12.0] {
+    let mut candidates = Vec::new();
+    for embedding_weight in [0.5, 1.0, 2.0, 4.0] {
         for lexical_weight in [2.0, 5.0] {
             let opts = AlignOptions {
                 encoder: Some(encoder.clone()),
@@ -577,20 +589,8 @@ fn tune_embeddings(data: &Path, encoder: shanyraq::align::embed::SharedEmbedder)
                 lexical_weight,
                 ..AlignOptions::default()
             };
-            let f1: Vec<f64> = dev
-                .iter()
-                .map(|(s, t, cases)| {
-                    evaluate(cases, &AnchorAligner::with_options(*s, *t, opts.clone()))
-                        .0
-                        .strict
-                        .f1
-                })
-                .collect();
-            let mean = f1.iter().sum::<f64>() / f1.len() as f64;
-            println!("emb={embedding_weight} w={lexical_weight}: {f1:.3?} mean {mean:.4}");
-            results.push((mean, embedding_weight, lexical_weight));
+            candidates.push((format!("emb={embedding_weight} w={lexical_weight}"), opts));
         }
     }
-    results.sort_by(|a, b| b.0.total_cmp(&a.0));
-    println!("best: {:?}", &results[..3.min(results.len())]);
+    grid(data, candidates);
 }
