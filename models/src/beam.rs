@@ -28,12 +28,8 @@ struct SentenceBeams {
 /// among equal values.
 fn top_k(values: &[f32], k: usize) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..values.len()).collect();
-    let cmp = |a: &usize, b: &usize| values[*b].total_cmp(&values[*a]).then(a.cmp(b));
-    if k < idx.len() {
-        idx.select_nth_unstable_by(k, cmp);
-        idx.truncate(k);
-    }
-    idx.sort_by(cmp);
+    idx.sort_by(|a, b| values[*b].total_cmp(&values[*a]).then(a.cmp(b)));
+    idx.truncate(k);
     idx
 }
 
@@ -84,28 +80,37 @@ pub(crate) fn beam(
                     .map(|h| *h.tokens.last().unwrap_or(&sp.decoder_start))
             })
             .collect();
-        let mut rows = step(model, &last, &enc, &mut cache, true)?.into_iter();
+        let bases: Vec<f32> = active
+            .iter()
+            .flat_map(|&s| sents[s].running.iter().map(|h| h.score))
+            .collect();
+        let banned = masks.banned(cur_len, sp.vocab_size);
+        let forced: Vec<bool> = active
+            .iter()
+            .map(|&s| masks.forced(cur_len, max_lens[s]).is_some())
+            .collect();
+        let forced_token = params.forced_eos.unwrap_or(sp.eos);
+        let mut candidates = step(model, &last, &enc, &mut cache, |logits| {
+            let lse = masks.renormalized(logits, logits.log_normalizers(), &banned);
+            let offset: Vec<f32> = bases.iter().zip(&lse).map(|(b, l)| b - l).collect();
+            let forced = Some((&forced[..], forced_token, &bases[..]));
+            logits.best_candidates(k, &offset, &banned, forced, 2 * k)
+        })?
+        .into_iter();
         let mut reorder: Vec<u32> = Vec::with_capacity(last.len());
         let mut still: Vec<usize> = Vec::with_capacity(active.len());
         for (a, &s) in active.iter().enumerate() {
             let st = &mut sents[s];
             let max_len = max_lens[s];
-            // Accumulated log-probs over (beam, token), flattened as HF does.
-            let mut acc: Vec<f32> = Vec::with_capacity(k * sp.vocab_size);
-            for j in 0..k {
-                let mut row = rows.next().expect("k rows per sentence");
-                masks.apply(&mut row, cur_len, max_len);
-                let base = st.running[j].score;
-                acc.extend(row.iter().map(|&x| x + base));
-            }
-            let vocab = acc.len() / k;
-            let cands = top_k(&acc, 2 * k);
-            let cand: Vec<(usize, u32, f32, bool)> = cands
-                .iter()
-                .map(|&i| {
+            let vocab = sp.vocab_size;
+            let cand: Vec<(usize, u32, f32, bool)> = candidates
+                .next()
+                .expect("candidates for every sentence")
+                .into_iter()
+                .map(|(i, score)| {
                     let (b, t) = (i / vocab, (i % vocab) as u32);
                     let hits = t == sp.eos || cur_len + 1 >= max_len;
-                    (b, t, acc[i], hits)
+                    (b, t, score, hits)
                 })
                 .collect();
             // Next running beams: best k candidates that did not stop.

@@ -16,6 +16,7 @@ use candle_core::{DType, Tensor, D};
 
 use crate::layers::EncoderState;
 use crate::model::{Seq2SeqModel, SpecialTokens};
+use crate::step::StepLogits;
 
 /// HF's stand-in for "impossible" scores in beam search.
 pub(crate) const NEG: f32 = -1.0e9;
@@ -245,31 +246,46 @@ impl Masks {
         }
     }
 
-    /// Applies the processors to one row of scores at decoder length `cur_len`.
-    pub(crate) fn apply(&self, row: &mut [f32], cur_len: usize, max_len: usize) {
+    /// Tokens the processors set to `-inf` at decoder length `cur_len`:
+    /// bad words and, before the minimum length, EOS.
+    pub(crate) fn banned(&self, cur_len: usize, vocab: usize) -> Vec<bool> {
+        let mut banned = vec![false; vocab];
         for &t in &self.bad {
-            row[t as usize] = f32::NEG_INFINITY;
+            banned[t as usize] = true;
         }
-        if cur_len < self.min_length {
-            row[self.eos as usize] = f32::NEG_INFINITY;
+        if cur_len < self.min_length && (self.eos as usize) < vocab {
+            banned[self.eos as usize] = true;
         }
-        if let Some(eos) = self.forced_eos {
-            if cur_len == max_len - 1 {
-                row.fill(f32::NEG_INFINITY);
-                row[eos as usize] = 0.0;
-            }
-        }
-        if self.renormalize {
-            log_softmax_in_place(row);
-        }
+        banned
     }
-}
 
-fn log_softmax_in_place(row: &mut [f32]) {
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = row.iter().map(|&x| (x - max).exp()).sum();
-    let lse = max + sum.ln();
-    row.iter_mut().for_each(|x| *x -= lse);
+    /// The token forced at this length for a sentence bounded by `max_len`.
+    pub(crate) fn forced(&self, cur_len: usize, max_len: usize) -> Option<u32> {
+        self.forced_eos.filter(|_| cur_len == max_len - 1)
+    }
+
+    /// Normalisers after HF's `renormalize_logits`: with banned tokens at
+    /// `-inf`, the remaining probabilities are rescaled to sum to one.
+    pub(crate) fn renormalized(
+        &self,
+        logits: &StepLogits,
+        lse: Vec<f32>,
+        banned: &[bool],
+    ) -> Vec<f32> {
+        if !self.renormalize {
+            return lse;
+        }
+        lse.iter()
+            .enumerate()
+            .map(|(r, &l)| {
+                let mass: f32 = (0..logits.vocab)
+                    .filter(|&v| banned[v])
+                    .map(|v| (logits.logit(v, r) - l).exp())
+                    .sum();
+                l + (1.0 - mass).ln()
+            })
+            .collect()
+    }
 }
 
 /// `score / generated_len^length_penalty` in float32 with the divisor
@@ -278,26 +294,41 @@ pub(crate) fn penalized(score: f32, generated_len: usize, length_penalty: f32) -
     score / (generated_len as f64).powf(length_penalty as f64) as f32
 }
 
-/// One decoder step for `rows` rows fed `last` tokens: log-softmaxed (beam)
-/// or raw (greedy) float32 scores, one `Vec` per row.
-pub(crate) fn step(
+/// One decoder step for the rows fed `last` tokens; `f` reads its logits
+/// on the host (borrowed from CPU storage, copied from other devices).
+pub(crate) fn step<R>(
     model: &dyn Seq2SeqModel,
     last: &[u32],
     enc: &EncoderState,
     cache: &mut crate::layers::KvCache,
-    log_softmax: bool,
-) -> candle_core::Result<Vec<Vec<f32>>> {
-    let input = Tensor::from_vec(last.to_vec(), (last.len(), 1), model.device())?;
-    let logits = model
-        .decode(&input, enc, cache, None)?
-        .squeeze(1)?
-        .to_dtype(DType::F32)?;
-    let scores = if log_softmax {
-        candle_nn::ops::log_softmax(&logits, D::Minus1)?
-    } else {
-        logits
+    f: impl FnOnce(&StepLogits) -> R,
+) -> candle_core::Result<R> {
+    let rows = last.len();
+    let input = Tensor::from_vec(last.to_vec(), (rows, 1), model.device())?;
+    let states = model.decode_states(&input, enc, cache, None)?;
+    let d = states.dim(D::Minus1)?;
+    let out = model.output_layer();
+    let logits = out.logits_transposed(&states.reshape((rows, d))?)?;
+    let bias = match out.bias() {
+        Some(b) => Some(b.to_dtype(DType::F32)?.to_vec1::<f32>()?),
+        None => None,
     };
-    scores.to_vec2()
+    let vocab = logits.dim(0)?;
+    let mut f = Some(f);
+    let mut call = |data: &[f32]| {
+        let f = f.take().expect("called once");
+        f(&StepLogits {
+            data,
+            bias: bias.as_deref(),
+            vocab,
+            rows,
+        })
+    };
+    match crate::cpu::with_cpu_slice(&logits, &mut call)? {
+        Some(r) => Ok(r),
+        // Other devices: one copy to the host.
+        None => Ok(call(&logits.flatten_all()?.to_vec1::<f32>()?)),
+    }
 }
 
 /// Greedy search (`_sample` without sampling): argmax of the processed
@@ -321,24 +352,24 @@ fn greedy(
             .iter()
             .map(|&s| *tokens[s].last().unwrap_or(&sp.decoder_start))
             .collect();
-        let rows = step(model, &last, &enc, &mut cache, false)?;
+        let banned = masks.banned(cur_len, sp.vocab_size);
+        let picks = step(model, &last, &enc, &mut cache, |logits| {
+            let lse = logits.log_normalizers();
+            let best = logits.argmax(&banned);
+            active
+                .iter()
+                .enumerate()
+                .map(|(r, &s)| {
+                    let token = masks.forced(cur_len, max_lens[s]).unwrap_or(best[r].0);
+                    (token, logits.logit(token as usize, r) - lse[r])
+                })
+                .collect::<Vec<_>>()
+        })?;
         let mut keep = Vec::with_capacity(active.len());
-        for (r, (&s, mut row)) in active.iter().zip(rows).enumerate() {
-            let raw_lse = {
-                let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                max + row.iter().map(|&x| (x - max).exp()).sum::<f32>().ln()
-            };
-            let raw = row.clone();
-            masks.apply(&mut row, cur_len, max_lens[s]);
-            let mut best = 0;
-            for (t, &v) in row.iter().enumerate() {
-                if v > row[best] {
-                    best = t;
-                }
-            }
-            tokens[s].push(best as u32);
-            logp[s] += raw[best] - raw_lse;
-            let done = best as u32 == sp.eos || cur_len + 1 >= max_lens[s];
+        for (r, (&s, (best, token_logp))) in active.iter().zip(picks).enumerate() {
+            tokens[s].push(best);
+            logp[s] += token_logp;
+            let done = best == sp.eos || cur_len + 1 >= max_lens[s];
             if !done {
                 keep.push(r as u32);
             }
@@ -395,7 +426,6 @@ mod tests {
     fn length_penalty_divides_by_generated_length() {
         assert_eq!(penalized(-6.0, 3, 1.0), -2.0);
         assert_eq!(penalized(-6.0, 4, 0.0), -6.0);
-        let mut row = vec![1.0, 2.0, 3.0, 4.0];
         let masks = Masks {
             bad: vec![3],
             eos: 0,
@@ -403,11 +433,9 @@ mod tests {
             forced_eos: Some(0),
             renormalize: false,
         };
-        masks.apply(&mut row, 1, 10);
-        assert_eq!(row, vec![f32::NEG_INFINITY, 2.0, 3.0, f32::NEG_INFINITY]);
-        let mut row = vec![1.0, 2.0, 3.0, 4.0];
-        masks.apply(&mut row, 9, 10);
-        assert_eq!(row[0], 0.0);
-        assert!(row[1..].iter().all(|v| *v == f32::NEG_INFINITY));
+        assert_eq!(masks.banned(1, 4), vec![true, false, false, true]);
+        assert_eq!(masks.banned(2, 4), vec![false, false, false, true]);
+        assert_eq!(masks.forced(8, 10), None);
+        assert_eq!(masks.forced(9, 10), Some(0));
     }
 }

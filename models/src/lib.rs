@@ -21,6 +21,7 @@
 
 mod beam;
 pub mod bert;
+mod cpu;
 pub mod decode;
 mod defaults;
 pub mod encoder;
@@ -31,6 +32,7 @@ pub mod marian;
 pub mod model;
 pub mod source;
 pub mod spm;
+mod step;
 pub mod t5;
 pub mod tokenizer;
 pub mod translator;

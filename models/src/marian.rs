@@ -14,7 +14,9 @@ use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::layers::{self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear};
+use crate::layers::{
+    self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear, OutputLayer,
+};
 use crate::model::{Seq2SeqModel, SpecialTokens};
 
 /// `config.json` of a Marian checkpoint. Defaults are those of HF's
@@ -321,8 +323,8 @@ pub struct Marian {
     cfg: Config,
     encoder: Encoder,
     decoder: Decoder,
-    lm_head: Linear,
-    final_logits_bias: Tensor,
+    output: OutputLayer,
+    device: Device,
 }
 
 /// The first of `names` present in the checkpoint, else the first (so the
@@ -393,8 +395,8 @@ impl Marian {
             cfg,
             encoder,
             decoder,
-            lm_head: Linear::new(lm_head, None),
-            final_logits_bias,
+            output: OutputLayer::new(lm_head, Some(final_logits_bias))?,
+            device,
         })
     }
 
@@ -421,7 +423,7 @@ impl Seq2SeqModel for Marian {
         })
     }
 
-    fn decode(
+    fn decode_states(
         &self,
         decoder_ids: &Tensor,
         encoder: &EncoderState,
@@ -438,8 +440,11 @@ impl Seq2SeqModel for Marian {
                 &encoder.mask_bias,
             )?;
         }
-        xs.apply(&self.lm_head)?
-            .broadcast_add(&self.final_logits_bias)
+        Ok(xs)
+    }
+
+    fn output_layer(&self) -> &OutputLayer {
+        &self.output
     }
 
     fn new_cache(&self) -> KvCache {
@@ -460,6 +465,6 @@ impl Seq2SeqModel for Marian {
     }
 
     fn device(&self) -> &Device {
-        self.final_logits_bias.device()
+        &self.device
     }
 }

@@ -2,7 +2,7 @@
 
 use candle_core::{DType, Device, Result, Tensor, D};
 
-use crate::layers::{self, EncoderState, KvCache};
+use crate::layers::{self, EncoderState, KvCache, OutputLayer};
 
 /// Token ids the search needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +24,33 @@ pub trait Seq2SeqModel: Send + Sync {
     fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<EncoderState>;
 
     /// Runs the decoder on `(b, t)` ids that follow the `cache.len()` cached
-    /// positions, appends their keys/values to `cache`, and returns float32
-    /// logits `(b, t, vocab)`. `self_mask` is the additive self-attention mask
-    /// (causal when `t > 1`; `None` for one step).
-    fn decode(
+    /// positions, appends their keys/values to `cache`, and returns the final
+    /// states `(b, t, d_model)` that [`Seq2SeqModel::output_layer`] turns into
+    /// logits. `self_mask` is the additive self-attention mask (causal when
+    /// `t > 1`; `None` for one step).
+    fn decode_states(
         &self,
         decoder_ids: &Tensor,
         encoder: &EncoderState,
         cache: &mut KvCache,
         self_mask: Option<&Tensor>,
     ) -> Result<Tensor>;
+
+    /// The projection to vocabulary logits.
+    fn output_layer(&self) -> &OutputLayer;
+
+    /// [`Seq2SeqModel::decode_states`] followed by the output layer: float32
+    /// logits `(b, t, vocab)`.
+    fn decode(
+        &self,
+        decoder_ids: &Tensor,
+        encoder: &EncoderState,
+        cache: &mut KvCache,
+        self_mask: Option<&Tensor>,
+    ) -> Result<Tensor> {
+        let states = self.decode_states(decoder_ids, encoder, cache, self_mask)?;
+        self.output_layer().forward(&states)
+    }
 
     /// An empty self-attention cache for this decoder.
     fn new_cache(&self) -> KvCache;

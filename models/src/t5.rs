@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::layers::{
-    self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear, RmsNorm,
+    self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear, OutputLayer, RmsNorm,
 };
 use crate::model::{Seq2SeqModel, SpecialTokens};
 
@@ -325,7 +325,7 @@ pub struct T5 {
     shared: Embedding,
     encoder: Stack,
     decoder: Stack,
-    lm_head: Linear,
+    lm_head: OutputLayer,
     device: Device,
 }
 
@@ -349,7 +349,7 @@ impl T5 {
             shared: Embedding::new(shared_w, cfg.d_model),
             encoder: Stack::new(&cfg, false, cfg.num_layers, vb.pp("encoder"))?,
             decoder: Stack::new(&cfg, true, cfg.decoder_layers(), vb.pp("decoder"))?,
-            lm_head: Linear::new(lm_head, None),
+            lm_head: OutputLayer::new(lm_head, None)?,
             cfg,
             device,
         })
@@ -388,7 +388,7 @@ impl Seq2SeqModel for T5 {
         })
     }
 
-    fn decode(
+    fn decode_states(
         &self,
         decoder_ids: &Tensor,
         encoder: &EncoderState,
@@ -421,7 +421,11 @@ impl Seq2SeqModel for T5 {
             // `scale_decoder_outputs`: tied v1.0 checkpoints rescale.
             xs = (xs * (self.cfg.d_model as f64).powf(-0.5))?;
         }
-        xs.apply(&self.lm_head)
+        Ok(xs)
+    }
+
+    fn output_layer(&self) -> &OutputLayer {
+        &self.lm_head
     }
 
     fn new_cache(&self) -> KvCache {

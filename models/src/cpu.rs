@@ -1,0 +1,133 @@
+//! CPU fast paths for shapes candle handles poorly at decoding time.
+//!
+//! candle runs a batched matmul as one gemm call per batch item, so
+//! attention is `rows × heads` tiny products (1×64 by 64×T when decoding),
+//! each a threaded gemm dispatch; that made it the slowest part of a
+//! decoding step. Here the same arithmetic is a plain loop per (row, query,
+//! head) on the rayon pool.
+
+use candle_core::{DType, Device, Layout, Result, Storage, Tensor};
+use rayon::prelude::*;
+
+/// Calls `f` with the float32 elements of `t` in row-major order, borrowed
+/// from CPU storage; `None` for other devices or dtypes.
+pub(crate) fn with_cpu_slice<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<Option<R>> {
+    if !t.device().is_cpu() || t.dtype() != DType::F32 {
+        return Ok(None);
+    }
+    let t = t.contiguous()?;
+    let (storage, layout) = t.storage_and_layout();
+    Ok(cpu_f32(&storage, layout).map(f))
+}
+
+fn cpu_f32<'a>(storage: &'a Storage, layout: &Layout) -> Option<&'a [f32]> {
+    let Storage::Cpu(cpu) = storage else {
+        return None;
+    };
+    let all = cpu.as_slice::<f32>().ok()?;
+    let start = layout.start_offset();
+    all.get(start..start + layout.shape().elem_count())
+}
+
+/// Attention on the CPU in float32: `q (b, h, tq, d)`, `k`/`v (b, h, tk, d)`,
+/// an additive `bias` broadcastable to `(b, h, tq, tk)` → `(b, tq, h·d)`,
+/// the layout the output projection takes. `None` on other devices or
+/// dtypes, where the caller uses candle's matmul form.
+pub(crate) fn attention(
+    q: &Tensor,
+    k: &Tensor,
+    v: &Tensor,
+    bias: Option<&Tensor>,
+) -> Result<Option<Tensor>> {
+    if !q.device().is_cpu() || q.dtype() != DType::F32 {
+        return Ok(None);
+    }
+    let (b, h, tq, d) = q.dims4()?;
+    let tk = k.dim(2)?;
+    let (q, k, v) = (q.contiguous()?, k.contiguous()?, v.contiguous()?);
+    // Broadcast without copying: stride 0 on the broadcast dimensions.
+    let bias = bias.map(|x| x.broadcast_as((b, h, tq, tk))).transpose()?;
+    let (qs, ql) = q.storage_and_layout();
+    let (ks, kl) = k.storage_and_layout();
+    let (vs, vl) = v.storage_and_layout();
+    let bias_guard = bias.as_ref().map(|x| x.storage_and_layout());
+    let (Some(q), Some(k), Some(v)) = (cpu_f32(&qs, ql), cpu_f32(&ks, kl), cpu_f32(&vs, vl)) else {
+        return Ok(None);
+    };
+    let bias = match &bias_guard {
+        Some((storage, layout)) => {
+            let Storage::Cpu(cpu) = &**storage else {
+                return Ok(None);
+            };
+            let stride = layout.stride().to_vec();
+            Some((&cpu.as_slice::<f32>()?[layout.start_offset()..], stride))
+        }
+        None => None,
+    };
+    // Output row i is (batch, query, head) in the order of `(b, tq, h, d)`.
+    let mut out = vec![0f32; b * tq * h * d];
+    out.par_chunks_mut(d).enumerate().for_each(|(i, out)| {
+        let (bi, qi, hi) = (i / (tq * h), (i / h) % tq, i % h);
+        let head = bi * h + hi;
+        let q = &q[(head * tq + qi) * d..][..d];
+        let k = &k[head * tk * d..][..tk * d];
+        let v = &v[head * tk * d..][..tk * d];
+        let mut scores: Vec<f32> = k
+            .chunks_exact(d)
+            .map(|k| q.iter().zip(k).map(|(a, b)| a * b).sum())
+            .collect();
+        if let Some((bias, st)) = &bias {
+            let base = bi * st[0] + hi * st[1] + qi * st[2];
+            for (j, s) in scores.iter_mut().enumerate() {
+                *s += bias[base + j * st[3]];
+            }
+        }
+        let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut sum = 0f32;
+        for s in &mut scores {
+            *s = (*s - max).exp();
+            sum += *s;
+        }
+        for (p, v) in scores.iter().zip(v.chunks_exact(d)) {
+            let p = p / sum;
+            for (o, v) in out.iter_mut().zip(v) {
+                *o += p * v;
+            }
+        }
+    });
+    Ok(Some(Tensor::from_vec(out, (b, tq, h * d), &Device::Cpu)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+
+    #[test]
+    fn attention_matches_the_matmul_form() -> Result<()> {
+        for tq in [1, 3] {
+            check(tq)?;
+        }
+        Ok(())
+    }
+
+    fn check(tq: usize) -> Result<()> {
+        let dev = Device::Cpu;
+        let (b, h, t, d) = (3, 2, 5, 4);
+        let q = Tensor::randn(0f32, 1.0, (b, h, tq, d), &dev)?;
+        let k = Tensor::randn(0f32, 1.0, (b, h, t, d), &dev)?;
+        let v = Tensor::randn(0f32, 1.0, (b, h, t, d), &dev)?;
+        let mut mask = vec![0f32; b * t];
+        mask[t - 1] = f32::MIN;
+        let bias = Tensor::from_vec(mask, (b, 1, 1, t), &dev)?;
+        let scores = q.matmul(&k.t()?)?.broadcast_add(&bias)?;
+        let want = candle_nn::ops::softmax_last_dim(&scores)?
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .reshape((b, tq, h * d))?;
+        let got = attention(&q, &k, &v, Some(&bias))?.expect("cpu");
+        let diff = (got - want)?.abs()?.max_all()?.to_scalar::<f32>()?;
+        assert!(diff < 1e-5, "{diff}");
+        Ok(())
+    }
+}
