@@ -29,6 +29,26 @@ fn cpu_f32<'a>(storage: &'a Storage, layout: &Layout) -> Option<&'a [f32]> {
     all.get(start..start + layout.shape().elem_count())
 }
 
+/// `a·b` with eight partial sums, which the compiler keeps in one vector
+/// register (a single running sum has to stay scalar).
+#[inline(always)]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
 /// Attention on the CPU in float32: `q (b, h, tq, d)`, `k`/`v (b, h, tk, d)`,
 /// an additive `bias` broadcastable to `(b, h, tq, tk)` → `(b, tq, h·d)`,
 /// the layout the output projection takes. `None` on other devices or
@@ -66,35 +86,36 @@ pub(crate) fn attention(
     };
     // Output row i is (batch, query, head) in the order of `(b, tq, h, d)`.
     let mut out = vec![0f32; b * tq * h * d];
-    out.par_chunks_mut(d).enumerate().for_each(|(i, out)| {
-        let (bi, qi, hi) = (i / (tq * h), (i / h) % tq, i % h);
-        let head = bi * h + hi;
-        let q = &q[(head * tq + qi) * d..][..d];
-        let k = &k[head * tk * d..][..tk * d];
-        let v = &v[head * tk * d..][..tk * d];
-        let mut scores: Vec<f32> = k
-            .chunks_exact(d)
-            .map(|k| q.iter().zip(k).map(|(a, b)| a * b).sum())
-            .collect();
-        if let Some((bias, st)) = &bias {
-            let base = bi * st[0] + hi * st[1] + qi * st[2];
-            for (j, s) in scores.iter_mut().enumerate() {
-                *s += bias[base + j * st[3]];
+    // Each task reuses one scores buffer over a run of outputs.
+    out.par_chunks_mut(d)
+        .enumerate()
+        .for_each_init(Vec::new, |scores, (i, out)| {
+            let (bi, qi, hi) = (i / (tq * h), (i / h) % tq, i % h);
+            let head = bi * h + hi;
+            let q = &q[(head * tq + qi) * d..][..d];
+            let k = &k[head * tk * d..][..tk * d];
+            let v = &v[head * tk * d..][..tk * d];
+            scores.clear();
+            scores.extend(k.chunks_exact(d).map(|k| dot(q, k)));
+            if let Some((bias, st)) = &bias {
+                let base = bi * st[0] + hi * st[1] + qi * st[2];
+                for (j, s) in scores.iter_mut().enumerate() {
+                    *s += bias[base + j * st[3]];
+                }
             }
-        }
-        let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut sum = 0f32;
-        for s in &mut scores {
-            *s = (*s - max).exp();
-            sum += *s;
-        }
-        for (p, v) in scores.iter().zip(v.chunks_exact(d)) {
-            let p = p / sum;
-            for (o, v) in out.iter_mut().zip(v) {
-                *o += p * v;
+            let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mut sum = 0f32;
+            for s in scores.iter_mut() {
+                *s = (*s - max).exp();
+                sum += *s;
             }
-        }
-    });
+            for (p, v) in scores.iter().zip(v.chunks_exact(d)) {
+                let p = p / sum;
+                for (o, v) in out.iter_mut().zip(v) {
+                    *o += p * v;
+                }
+            }
+        });
     Ok(Some(Tensor::from_vec(out, (b, tq, h * d), &Device::Cpu)?))
 }
 

@@ -11,11 +11,10 @@
 //! Normalize` (its `modules.json`).
 
 use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
 
 use crate::bert::{self, Bert, Config};
 use crate::error::Error;
-use crate::source::{ModelSource, WeightsFile};
+use crate::source::ModelSource;
 use crate::translator::DeviceChoice;
 
 /// The default sentence encoder: multilingual, 384 dimensions, MIT licence.
@@ -129,15 +128,7 @@ impl SentenceEncoder {
             path: path.clone(),
             source,
         };
-        let vb = match &files.weights {
-            // SAFETY: the file is memory-mapped read-only; like every mmap
-            // user we rely on nobody truncating a model file while it is in use.
-            WeightsFile::Safetensors(p) => unsafe {
-                VarBuilder::from_mmaped_safetensors(&[p], DType::F32, &device)
-            },
-            WeightsFile::Pytorch(p) => VarBuilder::from_pth(p, DType::F32, &device),
-        }
-        .map_err(weights_err)?;
+        let vb = crate::weights::var_builder(&files.weights, DType::F32, &device)?;
         let model = Bert::new(cfg, vb).map_err(weights_err)?;
         let tj = files
             .tokenizer

@@ -36,6 +36,7 @@ mod step;
 pub mod t5;
 pub mod tokenizer;
 pub mod translator;
+mod weights;
 
 pub use decode::{EarlyStopping, MaxLength, SearchParams};
 pub use defaults::{default_model, DefaultModel};

@@ -69,43 +69,73 @@ impl Best {
     }
 }
 
-/// `exp(x)` for `x ≤ 0`, branch-free so the loops below vectorise: `2^n·e^r`
-/// with `|r| ≤ ln2/2` and a degree-6 Taylor polynomial (relative error
-/// about 2e-7, below float32 rounding of the sums it feeds).
+/// `exp(x)` for `x ≤ 0`, branch-free and without float→int conversion so
+/// the loops below vectorise: `2^n·e^r` with `|r| ≤ ln2/2` and a degree-6
+/// Taylor polynomial (relative error about 2e-7, below the float32 rounding
+/// of the sums it feeds).
 #[inline(always)]
 fn exp_nonpositive(x: f32) -> f32 {
     const LOG2_E: f32 = std::f32::consts::LOG2_E;
     const LN2_HI: f32 = 0.693_145_75;
     const LN2_LO: f32 = 1.428_606_8e-6;
-    // Adding and removing 1.5·2^23 rounds to the nearest integer.
+    // Adding 1.5·2^23 rounds to an integer n held in the low mantissa bits.
     const ROUND: f32 = 12_582_912.0;
     let x = x.max(-87.0);
-    let n = (x * LOG2_E + ROUND) - ROUND;
+    let t = x * LOG2_E + ROUND;
+    let n = t - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.0
         + r * (1.0
             + r * (0.5
                 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) << 23) as u32)
+    // Shifting those bits into the exponent field gives 2^n (n ≥ -126 here).
+    let scale = (t.to_bits() << 23).wrapping_add(127 << 23);
+    p * f32::from_bits(scale)
 }
 
-/// Runs `f` compiled for AVX2+FMA when the CPU has them (the crate itself
-/// targets baseline x86-64, where the exponential pass would be 4-wide).
+/// `sums[r] += Σ_v exp(data[v·rows + r] + bias[v] - maxes[r])` over `range`.
 #[inline(always)]
-fn with_simd<R>(f: impl FnOnce() -> R) -> R {
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the features were just detected on this CPU.
-            return unsafe { avx2(f) };
+fn add_exp_sums(
+    logits: &StepLogits,
+    range: std::ops::Range<usize>,
+    maxes: &[f32],
+    sums: &mut [f32],
+) {
+    for v in range {
+        let b = logits.bias(v);
+        for ((s, &x), &m) in sums.iter_mut().zip(logits.row(v)).zip(maxes) {
+            *s += exp_nonpositive(x + b - m);
         }
     }
-    f()
+}
+
+/// [`add_exp_sums`] compiled for AVX2+FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn add_exp_sums_avx2(
+    logits: &StepLogits,
+    range: std::ops::Range<usize>,
+    maxes: &[f32],
+    sums: &mut [f32],
+) {
+    add_exp_sums(logits, range, maxes, sums)
+}
+
+/// Picks the widest [`add_exp_sums`] this CPU runs (the crate targets
+/// baseline x86-64, where it would be 4-wide).
+fn exp_sums(logits: &StepLogits, range: std::ops::Range<usize>, maxes: &[f32]) -> Vec<f32> {
+    let mut sums = vec![0f32; maxes.len()];
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the features were just detected on this CPU.
+        unsafe { add_exp_sums_avx2(logits, range, maxes, &mut sums) };
+        return sums;
+    }
+    add_exp_sums(logits, range, maxes, &mut sums);
+    sums
 }
 
 impl StepLogits<'_> {
@@ -153,18 +183,7 @@ impl StepLogits<'_> {
         let sums = self
             .chunks()
             .into_par_iter()
-            .map(|range| {
-                with_simd(|| {
-                    let mut s = vec![0f32; rows];
-                    for v in range {
-                        let b = self.bias(v);
-                        for ((s, &x), &m) in s.iter_mut().zip(self.row(v)).zip(&maxes) {
-                            *s += exp_nonpositive(x + b - m);
-                        }
-                    }
-                    s
-                })
-            })
+            .map(|range| exp_sums(self, range, &maxes))
             .reduce(
                 || vec![0f32; rows],
                 |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),

@@ -4,14 +4,13 @@
 use std::path::Path;
 
 use candle_core::{DType, Device};
-use candle_nn::VarBuilder;
 
 use crate::decode::{self, MaxLength, SearchParams};
 use crate::error::Error;
 use crate::generation::GenerationConfig;
 use crate::marian::{self, Marian};
 use crate::model::Seq2SeqModel;
-use crate::source::{ModelFiles, ModelSource, WeightsFile};
+use crate::source::{ModelFiles, ModelSource};
 use crate::t5::{self, T5};
 use crate::tokenizer::TextTokenizer;
 use crate::{Hypothesis, Translator};
@@ -111,7 +110,7 @@ pub fn load_model(files: &ModelFiles, device: &Device) -> Result<Box<dyn Seq2Seq
         .and_then(|v| v.as_str())
         .unwrap_or("");
     let path = files.weights.path();
-    let vb = var_builder(&files.weights, device)?;
+    let vb = crate::weights::var_builder(&files.weights, DType::F32, device)?;
     let weights_err = |source| Error::Weights {
         path: path.into(),
         source,
@@ -133,21 +132,6 @@ pub fn load_model(files: &ModelFiles, device: &Device) -> Result<Box<dyn Seq2Seq
             })
         }
     })
-}
-
-fn var_builder(weights: &WeightsFile, device: &Device) -> Result<VarBuilder<'static>, Error> {
-    let err = |source| Error::Weights {
-        path: weights.path().into(),
-        source,
-    };
-    match weights {
-        // SAFETY: the file is memory-mapped read-only; like every mmap user we
-        // rely on nobody truncating a model file while it is in use.
-        WeightsFile::Safetensors(p) => {
-            unsafe { VarBuilder::from_mmaped_safetensors(&[p], DType::F32, device) }.map_err(err)
-        }
-        WeightsFile::Pytorch(p) => VarBuilder::from_pth(p, DType::F32, device).map_err(err),
-    }
 }
 
 /// The model's decoding defaults: `generation_config.json`, else the

@@ -1,0 +1,212 @@
+//! Weights loading. A safetensors file is read tensor by tensor straight
+//! into the tensor's own buffer instead of being memory-mapped: with a map,
+//! every page read while copying counts in the process's resident memory
+//! next to the copy, so loading peaked at twice the file size.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Result, Shape, Tensor};
+use candle_nn::var_builder::SimpleBackend;
+use candle_nn::VarBuilder;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::source::WeightsFile;
+
+/// A [`VarBuilder`] over `weights` that creates tensors of `dtype` on `device`.
+pub(crate) fn var_builder(
+    weights: &WeightsFile,
+    dtype: DType,
+    device: &Device,
+) -> std::result::Result<VarBuilder<'static>, Error> {
+    let err = |source| Error::Weights {
+        path: weights.path().into(),
+        source,
+    };
+    match weights {
+        WeightsFile::Safetensors(p) => {
+            let backend = SafetensorsFile::open(p).map_err(err)?;
+            Ok(VarBuilder::from_backend(
+                Box::new(backend),
+                dtype,
+                device.clone(),
+            ))
+        }
+        WeightsFile::Pytorch(p) => VarBuilder::from_pth(p, dtype, device).map_err(err),
+    }
+}
+
+/// One entry of the safetensors header.
+#[derive(Debug, Deserialize)]
+struct Entry {
+    dtype: String,
+    shape: Vec<usize>,
+    data_offsets: [u64; 2],
+}
+
+/// A safetensors file whose tensors are read on request.
+struct SafetensorsFile {
+    path: PathBuf,
+    file: File,
+    /// Offset of the data section (after the length prefix and header).
+    data_start: u64,
+    entries: HashMap<String, Entry>,
+}
+
+fn bad(path: &Path, what: impl std::fmt::Display) -> candle_core::Error {
+    candle_core::Error::Msg(format!("{}: {what}", path.display()))
+}
+
+impl SafetensorsFile {
+    fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).map_err(|e| bad(path, e))?;
+        let mut len = [0u8; 8];
+        read_at(&file, &mut len, 0).map_err(|e| bad(path, e))?;
+        let header_len = u64::from_le_bytes(len);
+        let file_len = file.metadata().map_err(|e| bad(path, e))?.len();
+        if header_len > file_len.saturating_sub(8) {
+            return Err(bad(
+                path,
+                "not a safetensors file (header longer than the file)",
+            ));
+        }
+        let mut header = vec![0u8; header_len as usize];
+        read_at(&file, &mut header, 8).map_err(|e| bad(path, e))?;
+        let raw: HashMap<String, serde_json::Value> =
+            serde_json::from_slice(&header).map_err(|e| bad(path, e))?;
+        let mut entries = HashMap::with_capacity(raw.len());
+        for (name, value) in raw {
+            if name == "__metadata__" {
+                continue;
+            }
+            let entry: Entry = serde_json::from_value(value)
+                .map_err(|e| bad(path, format!("tensor {name}: {e}")))?;
+            entries.insert(name, entry);
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+            data_start: 8 + header_len,
+            entries,
+        })
+    }
+
+    fn read(&self, name: &str, dtype: DType, device: &Device) -> Result<Tensor> {
+        let entry = self
+            .entries
+            .get(name)
+            .ok_or_else(|| bad(&self.path, format!("no tensor named {name}")))?;
+        let stored = match entry.dtype.as_str() {
+            "F32" => DType::F32,
+            "F16" => DType::F16,
+            "BF16" => DType::BF16,
+            "F64" => DType::F64,
+            "I64" => DType::I64,
+            "U32" => DType::U32,
+            "U8" => DType::U8,
+            other => return Err(bad(&self.path, format!("tensor {name}: dtype {other}"))),
+        };
+        let [start, end] = entry.data_offsets;
+        let count: usize = entry.shape.iter().product();
+        if end < start || (end - start) as usize != count * stored.size_in_bytes() {
+            return Err(bad(&self.path, format!("tensor {name}: bad data offsets")));
+        }
+        let offset = self.data_start + start;
+        let shape = Shape::from(entry.shape.clone());
+        if stored == DType::F32 && cfg!(target_endian = "little") {
+            // Read into the final buffer: no second copy of the tensor.
+            let mut data = vec![0f32; count];
+            // SAFETY: any byte pattern is a valid f32, and the byte view
+            // covers exactly the vector's initialised elements.
+            let bytes = unsafe {
+                std::slice::from_raw_parts_mut(data.as_mut_ptr().cast::<u8>(), count * 4)
+            };
+            read_at(&self.file, bytes, offset).map_err(|e| bad(&self.path, e))?;
+            return Tensor::from_vec(data, shape, device)?.to_dtype(dtype);
+        }
+        let mut bytes = vec![0u8; (end - start) as usize];
+        read_at(&self.file, &mut bytes, offset).map_err(|e| bad(&self.path, e))?;
+        Tensor::from_raw_buffer(&bytes, stored, shape.dims(), device)?.to_dtype(dtype)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl SimpleBackend for SafetensorsFile {
+    fn get(
+        &self,
+        s: Shape,
+        name: &str,
+        _: candle_nn::Init,
+        dtype: DType,
+        dev: &Device,
+    ) -> Result<Tensor> {
+        let tensor = self.read(name, dtype, dev)?;
+        if tensor.shape() != &s {
+            return Err(candle_core::Error::UnexpectedShape {
+                msg: format!("shape mismatch for {name}"),
+                expected: s,
+                got: tensor.shape().clone(),
+            }
+            .bt());
+        }
+        Ok(tensor)
+    }
+
+    fn get_unchecked(&self, name: &str, dtype: DType, dev: &Device) -> Result<Tensor> {
+        self.read(name, dtype, dev)
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.entries.contains_key(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_candle_writes() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(candle_core::Error::wrap)?;
+        let path = dir.path().join("model.safetensors");
+        let dev = Device::Cpu;
+        let a = Tensor::arange(0f32, 12.0, &dev)?.reshape((3, 4))?;
+        let b = Tensor::new(&[1.5f32, -2.0], &dev)?.to_dtype(DType::F16)?;
+        candle_core::safetensors::save(
+            &HashMap::from([("a.weight".to_string(), a.clone()), ("b".to_string(), b)]),
+            &path,
+        )?;
+        let vb = var_builder(&WeightsFile::Safetensors(path.clone()), DType::F32, &dev)
+            .map_err(candle_core::Error::wrap)?;
+        assert!(vb.contains_tensor("a.weight") && !vb.contains_tensor("c"));
+        let got = vb.get((3, 4), "a.weight")?;
+        assert_eq!(got.to_vec2::<f32>()?, a.to_vec2::<f32>()?);
+        assert_eq!(vb.get(2, "b")?.to_vec1::<f32>()?, vec![1.5, -2.0]);
+        let err = vb.get((4, 3), "a.weight").unwrap_err().to_string();
+        assert!(err.contains("shape mismatch for a.weight"), "{err}");
+        let err = vb.get(1, "missing").unwrap_err().to_string();
+        assert!(err.contains("missing"), "{err}");
+        Ok(())
+    }
+}
