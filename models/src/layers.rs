@@ -88,14 +88,20 @@ impl Module for Linear {
         let d = dims.pop().unwrap_or(1);
         let rows: usize = dims.iter().product();
         let x = xs.reshape((rows, d))?;
-        let y = if rows <= SKINNY_ROWS && xs.device().is_cpu() {
-            w.matmul(&x.t()?)?.t()?.contiguous()?
+        let skinny = if rows <= SKINNY_ROWS {
+            crate::cpu::linear_skinny(&x, w, self.0.bias())?
         } else {
-            x.matmul(&w.t()?)?
+            None
         };
-        let y = match self.0.bias() {
-            Some(b) => y.broadcast_add(b)?,
-            None => y,
+        let y = match skinny {
+            Some(y) => y,
+            None => {
+                let y = x.matmul(&w.t()?)?;
+                match self.0.bias() {
+                    Some(b) => y.broadcast_add(b)?,
+                    None => y,
+                }
+            }
         };
         dims.push(w.dim(0)?);
         y.reshape(dims)
