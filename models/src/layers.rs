@@ -47,7 +47,10 @@ impl Activation {
         match self {
             Self::Silu => xs.silu(),
             Self::Relu => xs.relu(),
-            Self::GeluErf => xs.gelu_erf(),
+            Self::GeluErf => match crate::cpu::gelu_erf(xs)? {
+                Some(ys) => Ok(ys),
+                None => xs.gelu_erf(),
+            },
             // HF's NewGELUActivation, written out in the same order:
             // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
             Self::GeluTanh => {

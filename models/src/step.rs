@@ -11,6 +11,8 @@
 
 use rayon::prelude::*;
 
+use crate::cpu::exp_nonpositive;
+
 /// Vocabulary entries per parallel task; small vocabularies stay on one.
 const CHUNK: usize = 4096;
 
@@ -67,30 +69,6 @@ impl Best {
         self.items.insert(at, c);
         self.items.truncate(self.cap);
     }
-}
-
-/// `exp(x)` for `x ≤ 0`, branch-free and without float→int conversion so
-/// the loops below vectorise: `2^n·e^r` with `|r| ≤ ln2/2` and a degree-6
-/// Taylor polynomial (relative error about 2e-7, below the float32 rounding
-/// of the sums it feeds).
-#[inline(always)]
-fn exp_nonpositive(x: f32) -> f32 {
-    const LOG2_E: f32 = std::f32::consts::LOG2_E;
-    const LN2_HI: f32 = 0.693_145_75;
-    const LN2_LO: f32 = 1.428_606_8e-6;
-    // Adding 1.5·2^23 rounds to an integer n held in the low mantissa bits.
-    const ROUND: f32 = 12_582_912.0;
-    let x = x.max(-87.0);
-    let t = x * LOG2_E + ROUND;
-    let n = t - ROUND;
-    let r = x - n * LN2_HI - n * LN2_LO;
-    let p = 1.0
-        + r * (1.0
-            + r * (0.5
-                + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    // Shifting those bits into the exponent field gives 2^n (n ≥ -126 here).
-    let scale = (t.to_bits() << 23).wrapping_add(127 << 23);
-    p * f32::from_bits(scale)
 }
 
 /// `sums[r] += Σ_v exp(data[v·rows + r] + bias[v] - maxes[r])` over `range`.
@@ -389,15 +367,6 @@ mod tests {
         let data = (0..vocab * rows).map(|_| next()).collect();
         let bias = (0..vocab).map(|_| next() / 4.0).collect();
         (data, bias)
-    }
-
-    #[test]
-    fn exp_matches_std_closely() {
-        for i in 0..2000 {
-            let x = -(i as f32) * 0.0437;
-            let (a, b) = (exp_nonpositive(x), x.exp());
-            assert!((a - b).abs() <= 4e-7 * b + 1e-37, "{x}: {a} vs {b}");
-        }
     }
 
     #[test]
