@@ -329,10 +329,9 @@ fn main() {
     }
     let encoder = e5_embedder();
     if args.iter().any(|a| a == "--tune-embeddings") {
-        tune_embeddings(
-            &data,
-            encoder.expect("--tune-embeddings needs target/e5-small"),
-        );
+        let encoder = encoder.expect("--tune-embeddings needs target/e5-small");
+        tune_embeddings(&data, encoder.clone());
+        save_embeddings(&encoder);
         return;
     }
     // Seed 7 is the reporting seed; --tune uses seed 1.
@@ -379,10 +378,18 @@ fn main() {
             ("shanyraq anchors", Box::new(AnchorAligner::new(*src, *tgt))),
         ];
         if let Some(e) = &encoder {
-            let opts = AlignOptions {
-                encoder: Some(e.clone()),
-                ..AlignOptions::default()
+            // Embeddings and length only, to show what the lexical
+            // evidence adds.
+            let alone = AlignOptions {
+                lexical_weight: 0.0,
+                learn_dictionary: false,
+                ..AlignOptions::with_encoder(Some(e.clone()))
             };
+            aligners.push((
+                "shanyraq e5-small + length, no lexical evidence",
+                Box::new(AnchorAligner::with_options(*src, *tgt, alone)),
+            ));
+            let opts = AlignOptions::with_encoder(Some(e.clone()));
             aligners.push((
                 "shanyraq anchors + e5-small",
                 Box::new(AnchorAligner::with_options(*src, *tgt, opts)),
@@ -409,6 +416,9 @@ fn main() {
                 "| {name} | {label} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
                 s.strict.precision, s.strict.recall, s.strict.f1, s.lax.f1, speed
             );
+        }
+        if let Some(e) = &encoder {
+            save_embeddings(e);
         }
         match galechurch(cases) {
             Ok((s, speed)) => println!(
@@ -472,7 +482,6 @@ fn tune(data: &Path) {
     grid(data, candidates);
 }
 
-/// Counts missed gold beads and wrong test beads by shape (dev data).
 fn errors(cases: &[Case], src: Lang, tgt: Lang) {
     use std::collections::{BTreeMap, HashSet};
     let aligner = AnchorAligner::new(src, tgt);
@@ -573,23 +582,46 @@ fn e5_embedder() -> Option<shanyraq::align::embed::SharedEmbedder> {
     let source = shanyraq_models::ModelSource::Local(dir);
     let encoder =
         shanyraq_models::SentenceEncoder::load(&source, shanyraq_models::DeviceChoice::Cpu).ok()?;
-    Some(std::sync::Arc::new(std::sync::Mutex::new(
-        shanyraq::align::embed::Embedder::new(encoder),
-    )))
+    let mut embedder = shanyraq::align::embed::Embedder::new(encoder);
+    match embedder.load(&embedding_cache()) {
+        Ok(n) if n > 0 => eprintln!("{n} embeddings from {}", embedding_cache().display()),
+        Ok(_) => {}
+        Err(e) => eprintln!("embedding cache ignored: {e}"),
+    }
+    Some(std::sync::Arc::new(std::sync::Mutex::new(embedder)))
+}
+
+/// Embeddings of earlier runs, so that evaluating and tuning encode each
+/// dev and test sentence once.
+fn embedding_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e5-small-embeddings.bin")
+}
+
+fn save_embeddings(encoder: &shanyraq::align::embed::SharedEmbedder) {
+    let e = encoder.lock().unwrap_or_else(|p| p.into_inner());
+    if let Err(err) = e.save(&embedding_cache()) {
+        eprintln!("embedding cache not saved: {err}");
+    }
 }
 
 /// Grid over the embedding and lexical weights on development data.
 fn tune_embeddings(data: &Path, encoder: shanyraq::align::embed::SharedEmbedder) {
     let mut candidates = Vec::new();
-    for embedding_weight in [0.5, 1.0, 2.0, 4.0] {
-        for lexical_weight in [2.0, 5.0] {
-            let opts = AlignOptions {
-                encoder: Some(encoder.clone()),
-                embedding_weight,
-                lexical_weight,
-                ..AlignOptions::default()
-            };
-            candidates.push((format!("emb={embedding_weight} w={lexical_weight}"), opts));
+    for embedding_weight in [4.0, 6.0, 8.0, 12.0] {
+        for lexical_weight in [1.0, 2.0, 3.0] {
+            for deletion_cost in [1.0, 2.0, 3.0] {
+                let opts = AlignOptions {
+                    encoder: Some(encoder.clone()),
+                    embedding_weight,
+                    lexical_weight,
+                    deletion_cost,
+                    ..AlignOptions::default()
+                };
+                candidates.push((
+                    format!("emb={embedding_weight} w={lexical_weight} del={deletion_cost}"),
+                    opts,
+                ));
+            }
         }
     }
     grid(data, candidates);

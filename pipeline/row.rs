@@ -126,8 +126,7 @@ impl DocumentSet {
             let (src, tgt) = (CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
             let opts = AlignOptions {
                 dictionary: resources.get(src, tgt),
-                encoder: resources.1.clone(),
-                ..AlignOptions::default()
+                ..AlignOptions::with_encoder(resources.1.clone())
             };
             let aligner = AnchorAligner::with_options(src, tgt, opts);
             alignments.push(PairAlignment {

@@ -201,3 +201,39 @@ fn older_configs_are_read_tolerantly() {
     assert!(c.share_encoder_decoder_embeddings);
     assert_eq!(c.forced_eos_token_id, None);
 }
+
+#[test]
+fn pytorch_model_bin_is_the_fallback_and_gives_the_same_translations() {
+    // marian-tiny's files with the weights as torch.save wrote them
+    // (scripts/make_pth_fixture.py) instead of model.safetensors.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("marian-tiny"), tmp.path());
+    std::fs::remove_file(tmp.path().join("model.safetensors")).unwrap();
+    std::fs::copy(
+        fixture("marian-tiny-pth").join("pytorch_model.bin"),
+        tmp.path().join("pytorch_model.bin"),
+    )
+    .unwrap();
+    let texts = [
+        "Қазақстан Республикасы",
+        "Привет, мир!",
+        "The 15th of March",
+    ];
+    let mut from_bin = load(tmp.path(), None, DecodeOptions::default()).unwrap();
+    let mut from_safetensors =
+        load(&fixture("marian-tiny"), None, DecodeOptions::default()).unwrap();
+    let (a, b) = (
+        from_bin.translate(&texts).unwrap(),
+        from_safetensors.translate(&texts).unwrap(),
+    );
+    assert_eq!(a, b);
+    // Both present: model.safetensors wins, so a broken .bin is never read.
+    std::fs::copy(
+        fixture("marian-tiny").join("model.safetensors"),
+        tmp.path().join("model.safetensors"),
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("pytorch_model.bin"), b"not a checkpoint").unwrap();
+    let mut both = load(tmp.path(), None, DecodeOptions::default()).unwrap();
+    assert_eq!(both.translate(&texts).unwrap(), b);
+}

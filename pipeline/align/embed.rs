@@ -2,10 +2,10 @@
 //! between the embeddings of a bead's two sides, where each side (one to
 //! three consecutive sentences) is embedded as its own text.
 //!
-//! Costs are normalised per document pair by the average distance of
-//! sentence pairs that are not translations (approximated, as Vecalign
-//! does, by pairs far off the diagonal), so the weight means the same for
-//! every encoder and language pair.
+//! Costs are normalised per run, as Vecalign does, by the run's average
+//! distance to sentences of the other side, which are mostly not its
+//! translation; so the weight means the same for every encoder and language
+//! pair, and sentences close to everything do not attract matches.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -50,6 +50,66 @@ impl Embedder {
         self.encoder.model_id()
     }
 
+    /// Adds the embeddings [`Embedder::save`] wrote for this model; a missing
+    /// file adds nothing. Lets evaluation runs skip re-encoding the same
+    /// sentences.
+    pub fn load(&mut self, path: &std::path::Path) -> std::io::Result<usize> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        use std::io::Read;
+        let mut rest = bytes.as_slice();
+        let take = |rest: &mut &[u8], n: usize| -> std::io::Result<Vec<u8>> {
+            let mut buf = vec![0u8; n];
+            rest.read_exact(&mut buf)?;
+            Ok(buf)
+        };
+        let u32_at = |b: Vec<u8>| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize;
+        let model_len = u32_at(take(&mut rest, 4)?);
+        if take(&mut rest, model_len)? != self.model_id().as_bytes() {
+            return Ok(0);
+        }
+        let mut added = 0;
+        while !rest.is_empty() {
+            let text_len = u32_at(take(&mut rest, 4)?);
+            let text = String::from_utf8(take(&mut rest, text_len)?).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "bad embedding cache")
+            })?;
+            let dim = u32_at(take(&mut rest, 4)?);
+            let v: Vec<f32> = take(&mut rest, dim * 4)?
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+                .collect();
+            self.cache.insert(text, v.into());
+            added += 1;
+        }
+        Ok(added)
+    }
+
+    /// Writes every embedding seen so far, tagged with the model id.
+    pub fn save(&self, path: &std::path::Path) -> crate::error::Result<()> {
+        use std::io::Write;
+        let mut out = Vec::new();
+        let id = self.model_id().as_bytes();
+        out.extend((id.len() as u32).to_le_bytes());
+        out.extend(id);
+        for (text, v) in &self.cache {
+            out.extend((text.len() as u32).to_le_bytes());
+            out.extend(text.as_bytes());
+            out.extend((v.len() as u32).to_le_bytes());
+            v.iter().for_each(|x| out.extend(x.to_le_bytes()));
+        }
+        let mut file = crate::export::atomic::AtomicFile::create(path)?;
+        file.write_all(&out)
+            .map_err(|e| crate::error::Error::Output {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        file.commit().map(|_| ())
+    }
+
     /// Embeddings of `texts`, encoding only those not seen before.
     pub fn embed(&mut self, texts: &[String]) -> Result<Vec<Arc<[f32]>>, shanyraq_models::Error> {
         let mut missing: Vec<&str> = texts
@@ -73,12 +133,18 @@ impl Embedder {
 }
 
 /// Embeddings of every run of one to [`MAX_RUN`] sentences of both sides
-/// of a document pair.
+/// of a document pair, with Vecalign's normaliser for each run.
 pub struct RunEmbeddings {
     src: Vec<Arc<[f32]>>,
     tgt: Vec<Arc<[f32]>>,
-    /// Average cosine distance of unrelated pairs, for normalisation.
-    scale: f64,
+    /// Per source run, its mean cosine distance to sampled target
+    /// sentences; the same for target runs against source sentences.
+    src_norm: Vec<f64>,
+    tgt_norm: Vec<f64>,
+    /// Mean distance of single-sentence pairs half a document apart: the
+    /// document-wide normaliser, when per-run ones are not wanted.
+    document_norm: f64,
+    per_run: bool,
 }
 
 /// Texts of every run, indexed `start * MAX_RUN + (len - 1)`; runs past
@@ -97,6 +163,57 @@ fn runs(sentences: &[&str]) -> Vec<String> {
     out
 }
 
+/// Sentences sampled per run for its normaliser (Vecalign uses 20).
+const NORM_SAMPLES: usize = 20;
+
+fn cosine_distance(a: &[f32], b: &[f32]) -> f64 {
+    let cos: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    1.0 - f64::from(cos)
+}
+
+/// For each run of `runs`, the mean distance to single sentences of the
+/// other side spread evenly over it (a deterministic stand-in for
+/// Vecalign's random sample). Sentences that sit close to everything
+/// (short ones, lists of names) get a small normaliser, so only a match
+/// clearly closer than their usual distance counts.
+fn normalisers(runs: &[Arc<[f32]>], other: &[Arc<[f32]>]) -> Vec<f64> {
+    let m = other.len() / MAX_RUN;
+    let samples = m.min(NORM_SAMPLES);
+    runs.iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if samples == 0 || v.is_empty() {
+                return 1.0;
+            }
+            // Offset the sample per run so neighbours do not share it.
+            let total: f64 = (0..samples)
+                .map(|k| {
+                    let j = (k * m / samples + i / MAX_RUN) % m;
+                    cosine_distance(v, &other[j * MAX_RUN])
+                })
+                .sum();
+            (total / samples as f64).max(1e-3)
+        })
+        .collect()
+}
+
+/// Mean distance of single-sentence pairs half a document apart.
+fn document_normaliser(src: &[Arc<[f32]>], tgt: &[Arc<[f32]>]) -> f64 {
+    let (n, m) = (src.len() / MAX_RUN, tgt.len() / MAX_RUN);
+    if n < 2 || m < 2 {
+        return 1.0;
+    }
+    let samples = n.min(200);
+    let total: f64 = (0..samples)
+        .map(|k| {
+            let i = k * n / samples;
+            let j = (i * m / n + m / 2) % m;
+            cosine_distance(&src[i * MAX_RUN], &tgt[j * MAX_RUN])
+        })
+        .sum();
+    (total / samples as f64).max(1e-3)
+}
+
 impl RunEmbeddings {
     /// Embeds the runs of both sides.
     pub fn new(
@@ -107,45 +224,40 @@ impl RunEmbeddings {
         let mut e = embedder.lock().unwrap_or_else(|p| p.into_inner());
         let src = e.embed(&runs(src))?;
         let tgt = e.embed(&runs(tgt))?;
-        let mut r = RunEmbeddings {
+        let src_norm = normalisers(&src, &tgt);
+        let tgt_norm = normalisers(&tgt, &src);
+        let document_norm = document_normaliser(&src, &tgt);
+        Ok(RunEmbeddings {
             src,
             tgt,
-            scale: 1.0,
-        };
-        r.scale = r.unrelated_distance();
-        Ok(r)
+            src_norm,
+            tgt_norm,
+            document_norm,
+            per_run: true,
+        })
     }
 
-    fn vector<'a>(v: &'a [Arc<[f32]>], r: &Range<usize>) -> &'a [f32] {
-        &v[r.start * MAX_RUN + r.len() - 1]
+    /// Normalise every bead by the document-wide distance of unrelated
+    /// pairs instead of Vecalign's per-run normalisers.
+    pub fn with_document_normaliser(mut self) -> Self {
+        self.per_run = false;
+        self
     }
 
-    /// Cosine distance of the two sides, divided by the document's
-    /// distance between unrelated sentences (about 1 for unrelated text,
-    /// near 0 for translations).
+    fn index(r: &Range<usize>) -> usize {
+        r.start * MAX_RUN + r.len() - 1
+    }
+
+    /// Cosine distance of the two sides divided by the mean of their
+    /// normalisers: about 1 for unrelated text, near 0 for translations.
     pub fn distance(&self, s: &Range<usize>, t: &Range<usize>) -> f64 {
-        let (a, b) = (Self::vector(&self.src, s), Self::vector(&self.tgt, t));
-        let cos: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-        (1.0 - f64::from(cos)) / self.scale
-    }
-
-    /// Mean distance of single-sentence pairs half a document apart.
-    fn unrelated_distance(&self) -> f64 {
-        let (n, m) = (self.src.len() / MAX_RUN, self.tgt.len() / MAX_RUN);
-        if n < 2 || m < 2 {
-            return 1.0;
-        }
-        let samples = n.min(200);
-        let mut total = 0.0;
-        for k in 0..samples {
-            let i = k * n / samples;
-            let j = (i * m / n + m / 2) % m;
-            let a = Self::vector(&self.src, &(i..i + 1));
-            let b = Self::vector(&self.tgt, &(j..j + 1));
-            let cos: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-            total += 1.0 - f64::from(cos);
-        }
-        (total / samples as f64).max(1e-3)
+        let (i, j) = (Self::index(s), Self::index(t));
+        let norm = if self.per_run {
+            0.5 * (self.src_norm[i] + self.tgt_norm[j])
+        } else {
+            self.document_norm
+        };
+        cosine_distance(&self.src[i], &self.tgt[j]) / norm
     }
 }
 

@@ -42,15 +42,15 @@ impl AlignerChoice {
         tgt: Lang,
         dictionary: Option<Lexicon>,
         encoder: Option<SharedEmbedder>,
-        embedding_weight: f64,
+        embedding_weight: Option<f64>,
     ) -> Box<dyn Aligner> {
         match self {
             AlignerChoice::Anchors => {
+                let tuned = AlignOptions::with_encoder(encoder);
                 let opts = AlignOptions {
                     dictionary: dictionary.map(std::sync::Arc::new),
-                    encoder,
-                    embedding_weight,
-                    ..AlignOptions::default()
+                    embedding_weight: embedding_weight.unwrap_or(tuned.embedding_weight),
+                    ..tuned
                 };
                 Box::new(AnchorAligner::with_options(src, tgt, opts))
             }
@@ -90,9 +90,10 @@ pub struct AlignArgs {
     /// loaded).
     #[arg(long, default_value = "none")]
     pub encoder: String,
-    /// Cost weight of embedding distance (with --encoder).
-    #[arg(long, default_value_t = AlignOptions::default().embedding_weight)]
-    pub embedding_weight: f64,
+    /// Cost weight of embedding distance (with --encoder; default: the
+    /// tuned 8).
+    #[arg(long)]
+    pub embedding_weight: Option<f64>,
     /// Bilingual dictionary in hunalign's format (`target @ source` per
     /// line), used as extra evidence by the anchor aligner.
     #[arg(long, value_name = "FILE")]
