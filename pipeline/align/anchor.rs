@@ -49,6 +49,9 @@ pub struct AlignOptions {
     /// Vecalign's per-run normalisation of embedding distances (else one
     /// normaliser per document pair).
     pub per_run_normalisation: bool,
+    /// Half-width of the band around the first pass's path that the second
+    /// pass searches (`None`: the same grid or corridor as the first).
+    pub realign_band: Option<usize>,
 }
 
 impl Default for AlignOptions {
@@ -68,6 +71,9 @@ impl Default for AlignOptions {
             // See `with_encoder`.
             embedding_weight: 8.0,
             per_run_normalisation: true,
+            // A band of 4 gave the same F1 as a full second search on every
+            // evaluation set and 1.4× the speed on the 20k-sentence pair.
+            realign_band: Some(4),
         }
     }
 }
@@ -200,7 +206,7 @@ impl Aligner for AnchorAligner {
                     }
                 });
         let embeddings = embeddings.as_ref();
-        let first = self.align_features(src, tgt, &fs, &ft, embeddings);
+        let first = self.align_features(src, tgt, &fs, &ft, embeddings, None);
         if !self.opts.learn_dictionary {
             return first;
         }
@@ -211,7 +217,7 @@ impl Aligner for AnchorAligner {
             return first;
         }
         learned.augment(src, tgt, &mut fs, &mut ft);
-        self.align_features(src, tgt, &fs, &ft, embeddings)
+        self.align_features(src, tgt, &fs, &ft, embeddings, Some(&first))
     }
 }
 
@@ -223,16 +229,26 @@ impl AnchorAligner {
         fs: &[Vec<Feature>],
         ft: &[Vec<Feature>],
         embeddings: Option<&RunEmbeddings>,
+        guide: Option<&[Bead]>,
     ) -> Vec<Bead> {
         let ev = Evidence::new(fs, ft);
         let anchors = ev.anchors();
         let ls = char_prefix(src);
         let lt = char_prefix(tgt);
         let (n, m) = (src.len(), tgt.len());
-        let corridor = if n.saturating_mul(m) <= self.opts.full_grid {
-            Corridor::full(n, m)
-        } else {
-            Corridor::around(&chain(anchors), n, m, self.opts.corridor)
+        let corridor = match (guide, self.opts.realign_band) {
+            // A second pass only corrects the first locally: search a band
+            // around its path instead of the whole grid again.
+            (Some(first), Some(band)) => {
+                let points: Vec<(usize, usize)> = first
+                    .iter()
+                    .filter(|b| !b.src.is_empty() && !b.tgt.is_empty())
+                    .map(|b| (b.src.end, b.tgt.end))
+                    .collect();
+                Corridor::around(&points, n, m, band)
+            }
+            _ if n.saturating_mul(m) <= self.opts.full_grid => Corridor::full(n, m),
+            _ => Corridor::around(&chain(anchors), n, m, self.opts.corridor),
         };
         let shapes: Vec<Shape> = SHAPES.iter().map(|&(s, _)| s).collect();
         let o = &self.opts;
