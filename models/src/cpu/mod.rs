@@ -105,10 +105,17 @@ pub(crate) fn linear_skinny(
     let bias = bias.map(|b| b.to_vec1::<f32>()).transpose()?;
     let y = with_cpu_slice(&yt, |yt| {
         let mut y = vec![0f32; rows * out_dim];
-        for (o, col) in yt.chunks_exact(rows).enumerate() {
-            let b = bias.as_ref().map_or(0.0, |b| b[o]);
-            for (r, &v) in col.iter().enumerate() {
-                y[r * out_dim + o] = v + b;
+        // In tiles of 32 outputs, so that writes run along rows of `y`
+        // while the 32 columns read stay in L1.
+        const TILE: usize = 32;
+        for o0 in (0..out_dim).step_by(TILE) {
+            let o1 = (o0 + TILE).min(out_dim);
+            for r in 0..rows {
+                let row = &mut y[r * out_dim + o0..r * out_dim + o1];
+                for (k, out) in row.iter_mut().enumerate() {
+                    let o = o0 + k;
+                    *out = yt[o * rows + r] + bias.as_ref().map_or(0.0, |b| b[o]);
+                }
             }
         }
         y
