@@ -10,6 +10,8 @@
 use candle_core::{DType, Device, Module, Result, Tensor, D};
 use candle_nn::VarBuilder;
 
+pub use crate::kv_cache::{CacheSlot, KvCache};
+
 /// The value added to masked attention scores. Hugging Face uses
 /// `torch.finfo(dtype).min` rather than `-inf` (see
 /// `transformers.modeling_attn_mask_utils`), so a fully masked row stays finite.
@@ -222,69 +224,12 @@ impl Attention {
     pub fn self_attend(
         &self,
         xs: &Tensor,
-        slot: &mut Option<(Tensor, Tensor)>,
+        slot: &mut CacheSlot,
         bias: Option<&Tensor>,
     ) -> Result<Tensor> {
         let (k, v) = self.project_kv(xs)?;
-        let (k, v) = match slot.take() {
-            None => (k, v),
-            Some((pk, pv)) => (Tensor::cat(&[&pk, &k], 2)?, Tensor::cat(&[&pv, &v], 2)?),
-        };
-        let out = self.attend(xs, &k, &v, bias)?;
-        *slot = Some((k, v));
-        Ok(out)
-    }
-}
-
-/// The decoder self-attention keys and values of the steps decoded so far,
-/// one `(k, v)` pair per decoder layer, each `(rows, heads, steps, head_dim)`.
-///
-/// A value the caller owns and passes to every decode step; beam search
-/// calls [`KvCache::reorder`] after each step so that row `i` continues the
-/// hypothesis it was chosen from, and drops rows of finished sentences.
-#[derive(Debug, Clone)]
-pub struct KvCache {
-    layers: Vec<Option<(Tensor, Tensor)>>,
-}
-
-impl KvCache {
-    /// An empty cache for a decoder of `layers` layers.
-    pub fn new(layers: usize) -> Self {
-        Self {
-            layers: vec![None; layers],
-        }
-    }
-
-    /// Number of decoder positions already cached.
-    pub fn len(&self) -> usize {
-        match self.layers.first() {
-            Some(Some((k, _))) => k.dim(2).unwrap_or(0),
-            _ => 0,
-        }
-    }
-
-    /// Whether nothing has been decoded yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The slot of decoder layer `i`.
-    pub(crate) fn slot(&mut self, i: usize) -> &mut Option<(Tensor, Tensor)> {
-        &mut self.layers[i]
-    }
-
-    /// Keeps row `indices[j]` of every cached tensor as the new row `j`
-    /// (HF's `Cache.reorder_cache(beam_idx)`); rows may repeat or vanish.
-    pub fn reorder(&mut self, indices: &[u32]) -> Result<()> {
-        let Some(Some((k, _))) = self.layers.first() else {
-            return Ok(());
-        };
-        let idx = Tensor::new(indices, k.device())?;
-        for (k, v) in self.layers.iter_mut().flatten() {
-            *k = k.index_select(&idx, 0)?;
-            *v = v.index_select(&idx, 0)?;
-        }
-        Ok(())
+        let (k, v) = slot.append(k, v)?;
+        self.attend(xs, &k, &v, bias)
     }
 }
 

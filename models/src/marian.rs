@@ -15,7 +15,8 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::layers::{
-    self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear, OutputLayer,
+    self, Activation, Attention, AttentionSpec, CacheSlot, EncoderState, KvCache, Linear,
+    OutputLayer,
 };
 use crate::model::{Seq2SeqModel, SpecialTokens};
 
@@ -278,7 +279,7 @@ impl DecoderLayer {
     fn forward(
         &self,
         xs: &Tensor,
-        slot: &mut Option<(Tensor, Tensor)>,
+        slot: &mut CacheSlot,
         self_mask: Option<&Tensor>,
         cross_kv: &(Tensor, Tensor),
         cross_mask: &Tensor,

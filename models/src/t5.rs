@@ -16,7 +16,8 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::layers::{
-    self, Activation, Attention, AttentionSpec, EncoderState, KvCache, Linear, OutputLayer, RmsNorm,
+    self, Activation, Attention, AttentionSpec, CacheSlot, EncoderState, KvCache, Linear,
+    OutputLayer, RmsNorm,
 };
 use crate::model::{Seq2SeqModel, SpecialTokens};
 
@@ -263,7 +264,7 @@ impl Block {
     fn forward(
         &self,
         xs: &Tensor,
-        slot: &mut Option<(Tensor, Tensor)>,
+        slot: &mut CacheSlot,
         self_bias: &Tensor,
         cross: Option<(&(Tensor, Tensor), &Tensor)>,
     ) -> Result<Tensor> {
@@ -367,7 +368,7 @@ impl Seq2SeqModel for T5 {
             .broadcast_add(&mask_bias)?;
         let mut xs = self.shared.forward(input_ids)?;
         for block in &self.encoder.blocks {
-            xs = block.forward(&xs, &mut None, &bias, None)?;
+            xs = block.forward(&xs, &mut CacheSlot::default(), &bias, None)?;
         }
         let hidden = xs.apply(&self.encoder.final_norm)?;
         let cross_kv = self
