@@ -62,27 +62,33 @@ pub(crate) fn beam(
             done: false,
         })
         .collect();
-    // Each sentence gets k rows; row s·k + j holds running beam j.
+    // Each sentence gets k rows; row s·k + j holds running beam j. At the
+    // first step only beam 0 is alive (the others score -1e9 and cannot
+    // reach the top 2k when the vocabulary has 2k tokens), so each
+    // sentence runs one row and is expanded to k rows afterwards.
+    let mut rows_per_sentence = if sp.vocab_size >= 2 * k { 1 } else { k };
     let expand: Vec<u32> = (0..n as u32)
-        .flat_map(|s| std::iter::repeat_n(s, k))
+        .flat_map(|s| std::iter::repeat_n(s, rows_per_sentence))
         .collect();
     let mut enc = enc.select(&expand)?;
     let mut active: Vec<usize> = (0..n).collect();
     let mut cache = model.new_cache();
     let mut cur_len = 1;
     while !active.is_empty() {
+        let g = rows_per_sentence;
         let last: Vec<u32> = active
             .iter()
             .flat_map(|&s| {
                 sents[s]
                     .running
                     .iter()
+                    .take(g)
                     .map(|h| *h.tokens.last().unwrap_or(&sp.decoder_start))
             })
             .collect();
         let bases: Vec<f32> = active
             .iter()
-            .flat_map(|&s| sents[s].running.iter().map(|h| h.score))
+            .flat_map(|&s| sents[s].running.iter().take(g).map(|h| h.score))
             .collect();
         let banned = masks.banned(cur_len, sp.vocab_size);
         let forced: Vec<bool> = active
@@ -94,7 +100,7 @@ pub(crate) fn beam(
             let lse = masks.renormalized(logits, logits.log_normalizers(), &banned);
             let offset: Vec<f32> = bases.iter().zip(&lse).map(|(b, l)| b - l).collect();
             let forced = Some((&forced[..], forced_token, &bases[..]));
-            logits.best_candidates(k, &offset, &banned, forced, 2 * k)
+            logits.best_candidates(g, &offset, &banned, forced, 2 * k)
         })?
         .into_iter();
         let mut reorder: Vec<u32> = Vec::with_capacity(last.len());
@@ -166,7 +172,7 @@ pub(crate) fn beam(
                 .collect();
             let all_hit = cand.iter().all(|c| c.3);
             for (b, _) in &next_running {
-                reorder.push((a * k + b) as u32);
+                reorder.push((a * g + b) as u32);
             }
             st.running = next_running.into_iter().map(|(_, h)| h).collect();
             // `_check_early_stop_heuristic`, at the incremented length.
@@ -206,13 +212,14 @@ pub(crate) fn beam(
             .flat_map(|&a| reorder[a * k..(a + 1) * k].iter().copied())
             .collect();
         cache.reorder(&keep_rows)?;
-        if still.len() < active.len() {
+        if still.len() < active.len() || g < k {
             let enc_rows: Vec<u32> = still
                 .iter()
-                .flat_map(|&a| (0..k).map(move |j| (a * k + j) as u32))
+                .flat_map(|&a| (0..k).map(move |j| (a * g + j.min(g - 1)) as u32))
                 .collect();
             enc = enc.select(&enc_rows)?;
         }
+        rows_per_sentence = k;
         active = still.iter().map(|&a| active[a]).collect();
     }
     Ok(sents
