@@ -42,7 +42,8 @@ impl WeightsFile {
 /// Local paths of every file a model needs.
 #[derive(Debug, Clone)]
 pub struct ModelFiles {
-    /// `repo@revision` or the directory, recorded with every translation.
+    /// `repo@commit` (the commit the requested revision resolved to in the
+    /// cache) or the directory, recorded with every translation.
     pub id: String,
     /// `config.json`.
     pub config: PathBuf,
@@ -180,7 +181,8 @@ mod hub {
             }
         };
         if hub_offline() {
-            return assemble(id, from_cache("HF_HUB_OFFLINE is set".into()));
+            return assemble(id, from_cache("HF_HUB_OFFLINE is set".into()))
+                .map(|f| with_commit(repo_id, f));
         }
         let api = ApiBuilder::from_cache(Cache::new(cache_dir.clone()))
             .with_progress(false)
@@ -205,7 +207,8 @@ mod hub {
                 tracing::warn!(
                     "Hugging Face Hub unreachable for {repo_id}: {e}; trying the local cache"
                 );
-                return assemble(id, from_cache(format!("the Hub is unreachable ({e})")));
+                return assemble(id, from_cache(format!("the Hub is unreachable ({e})")))
+                    .map(|f| with_commit(repo_id, f));
             }
         };
         assemble(id, |f| {
@@ -218,6 +221,26 @@ mod hub {
                 reason: e.to_string(),
             })
         })
+        .map(|f| with_commit(repo_id, f))
+    }
+
+    /// Hub files live in `snapshots/<commit>/` of the cache: record the
+    /// commit the revision resolved to (`main` moves), so that every output
+    /// names the exact weights that made it.
+    fn with_commit(repo_id: &str, mut files: ModelFiles) -> ModelFiles {
+        let snapshot = files.config.parent();
+        let in_snapshots = snapshot
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "snapshots");
+        if let Some(commit) = snapshot
+            .filter(|_| in_snapshots)
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+        {
+            files.id = format!("{repo_id}@{commit}");
+        }
+        files
     }
 }
 
