@@ -6,7 +6,7 @@
 //! here the reorder is only recorded, and applied by the append, so the
 //! cache is copied once.
 
-use candle_core::{DType, Result, Tensor};
+use candle_core::{Result, Tensor};
 use rayon::prelude::*;
 
 /// One decoder layer's cached keys and values, `(rows, heads, steps,
@@ -52,7 +52,7 @@ impl CacheSlot {
 fn gather_append(prev: &Tensor, new: &Tensor, order: Option<&[u32]>) -> Result<Tensor> {
     let (rows, heads, t_new, d) = new.dims4()?;
     let t_prev = prev.dim(2)?;
-    if prev.device().is_cpu() && prev.dtype() == DType::F32 && new.dtype() == DType::F32 {
+    if crate::cpu::is_cpu_f32(prev) && crate::cpu::is_cpu_f32(new) {
         let (prev, new) = (prev.contiguous()?, new.contiguous()?);
         let p = prev.flatten_all()?;
         let n = new.flatten_all()?;

@@ -8,7 +8,7 @@
 //! single-threaded gemm calls; either way the work is spread over the
 //! rayon pool.
 
-use candle_core::{DType, Device, Result, Storage, Tensor};
+use candle_core::{Device, Result, Storage, Tensor};
 use rayon::prelude::*;
 
 use super::{cpu_f32, exp_nonpositive};
@@ -129,6 +129,52 @@ unsafe fn attend_avx2(one: &Query, scores: &mut Vec<f32>, out: &mut [f32]) {
     attend(one, scores, out)
 }
 
+/// `dst = lhs·rhs` for `(m, n, k)`: `dst` and `lhs` row-major with the
+/// given row strides, `rhs` with the given row and column strides; on the
+/// calling thread, since the callers already spread heads over the pool.
+///
+/// # Safety
+/// Each pointer must cover the elements its shape and strides reach.
+unsafe fn matmul_on_this_thread(
+    (m, n, k): (usize, usize, usize),
+    (dst, dst_rs): (*mut f32, usize),
+    (lhs, lhs_rs): (*const f32, usize),
+    (rhs, rhs_rs, rhs_cs): (*const f32, usize, usize),
+) {
+    gemm::gemm(
+        m,
+        n,
+        k,
+        dst,
+        1,
+        dst_rs as isize,
+        false,
+        lhs,
+        1,
+        lhs_rs as isize,
+        rhs,
+        rhs_cs as isize,
+        rhs_rs as isize,
+        0.0,
+        1.0,
+        false,
+        false,
+        false,
+        gemm::Parallelism::None,
+    );
+}
+
+/// The bias row of query `qi` of head `hi` in batch item `bi`, from the
+/// bias storage and its (broadcast) strides.
+fn bias_row<'a>(
+    bias: Option<(&'a [f32], &[usize])>,
+    bi: usize,
+    hi: usize,
+    qi: usize,
+) -> BiasRow<'a> {
+    bias.map(|(b, st)| (b, bi * st[0] + hi * st[1] + qi * st[2], st[3]))
+}
+
 /// The output buffer, written by several tasks at disjoint positions.
 struct SharedOut(*mut f32);
 // SAFETY: every task writes only the rows of its own (batch, head).
@@ -159,61 +205,31 @@ fn attention_heads(
             );
             scores.clear();
             scores.resize(tq * tk, 0f32);
-            // SAFETY: the pointers cover `tq×d`, `tk×d`, `tk×d` and `tq×tk`
-            // elements with the strides given; `scores` is this task's own.
+            // SAFETY: `q` and `k` hold `tq×d` and `tk×d` elements from their
+            // starts, `scores` is this task's own `tq×tk` buffer.
             unsafe {
-                gemm::gemm(
-                    tq,
-                    tk,
-                    d,
-                    scores.as_mut_ptr(),
-                    1,
-                    tk as isize,
-                    false,
-                    q.as_ptr(),
-                    1,
-                    d as isize,
-                    k.as_ptr(),
-                    d as isize,
-                    1,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    gemm::Parallelism::None,
+                matmul_on_this_thread(
+                    (tq, tk, d),
+                    (scores.as_mut_ptr(), tk),
+                    (q.as_ptr(), d),
+                    // Kᵀ: element (i, j) is k[j·d + i].
+                    (k.as_ptr(), 1, d),
                 );
             }
             for (qi, row) in scores.chunks_exact_mut(tk).enumerate() {
-                let row_bias = bias.map(|(b, st)| (b, bi * st[0] + hi * st[1] + qi * st[2], st[3]));
-                let inv = softmax_weights(row_bias, row);
+                let inv = softmax_weights(bias_row(bias, bi, hi, qi), row);
                 row.iter_mut().for_each(|p| *p *= inv);
             }
             // Rows of this head in the `(b, tq, h, d)` output: start at
             // `((bi·tq)·h + hi)·d`, `h·d` apart.
             // SAFETY: those rows belong to this (batch, head) only, and lie
-            // inside `out` (`b·tq·h·d` elements).
+            // inside `out` (`b·tq·h·d` elements); `v` holds `tk×d` elements.
             unsafe {
-                gemm::gemm(
-                    tq,
-                    d,
-                    tk,
-                    dst.0.add((bi * tq * h + hi) * d),
-                    1,
-                    (h * d) as isize,
-                    false,
-                    scores.as_ptr(),
-                    1,
-                    tk as isize,
-                    v.as_ptr(),
-                    1,
-                    d as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    gemm::Parallelism::None,
+                matmul_on_this_thread(
+                    (tq, d, tk),
+                    (dst.0.add((bi * tq * h + hi) * d), h * d),
+                    (scores.as_ptr(), tk),
+                    (v.as_ptr(), d, 1),
                 );
             }
         });
@@ -229,7 +245,7 @@ pub(crate) fn attention(
     v: &Tensor,
     bias: Option<&Tensor>,
 ) -> Result<Option<Tensor>> {
-    if !q.device().is_cpu() || q.dtype() != DType::F32 {
+    if !super::is_cpu_f32(q) {
         return Ok(None);
     }
     let (b, h, tq, d) = q.dims4()?;
@@ -254,22 +270,15 @@ pub(crate) fn attention(
         }
         None => None,
     };
+    let bias = bias.as_ref().map(|(b, st)| (*b, st.as_slice()));
     // Output row i is (batch, query, head) in the order of `(b, tq, h, d)`.
     let mut out = vec![0f32; b * tq * h * d];
     if tq > 1 {
-        attention_heads(
-            q,
-            k,
-            v,
-            bias.as_ref().map(|(b, st)| (*b, st.as_slice())),
-            (b, h, tq, tk, d),
-            &mut out,
-        );
+        attention_heads(q, k, v, bias, (b, h, tq, tk, d), &mut out);
         return Ok(Some(Tensor::from_vec(out, (b, tq, h * d), &Device::Cpu)?));
     }
     #[cfg(target_arch = "x86_64")]
-    let avx2 =
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma");
+    let avx2 = super::has_avx2_fma();
     // Each task reuses one scores buffer over a run of outputs.
     out.par_chunks_mut(d)
         .enumerate()
@@ -280,9 +289,7 @@ pub(crate) fn attention(
                 q: &q[(head * tq + qi) * d..][..d],
                 k: &k[head * tk * d..][..tk * d],
                 v: &v[head * tk * d..][..tk * d],
-                bias: bias
-                    .as_ref()
-                    .map(|(b, st)| (*b, bi * st[0] + hi * st[1] + qi * st[2], st[3])),
+                bias: bias_row(bias, bi, hi, qi),
             };
             #[cfg(target_arch = "x86_64")]
             if avx2 {

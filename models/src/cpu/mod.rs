@@ -12,10 +12,23 @@ mod attention;
 
 pub(crate) use attention::attention;
 
+/// Whether `t` is a float32 tensor on the CPU, the one case these paths
+/// handle.
+pub(crate) fn is_cpu_f32(t: &Tensor) -> bool {
+    t.device().is_cpu() && t.dtype() == DType::F32
+}
+
+/// Whether this CPU runs AVX2 with FMA, for the kernels compiled for it
+/// (the crate itself targets baseline x86-64, where they would be 4-wide).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn has_avx2_fma() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+}
+
 /// Calls `f` with the float32 elements of `t` in row-major order, borrowed
 /// from CPU storage; `None` for other devices or dtypes.
 pub(crate) fn with_cpu_slice<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<Option<R>> {
-    if !t.device().is_cpu() || t.dtype() != DType::F32 {
+    if !is_cpu_f32(t) {
         return Ok(None);
     }
     let t = t.contiguous()?;
@@ -96,13 +109,16 @@ pub(crate) fn linear_skinny(
     w: &Tensor,
     bias: Option<&Tensor>,
 ) -> Result<Option<Tensor>> {
-    if !x.device().is_cpu() || x.dtype() != DType::F32 {
+    if !is_cpu_f32(x) {
         return Ok(None);
     }
     let rows = x.dim(0)?;
     let out_dim = w.dim(0)?;
     let yt = w.matmul(&x.t()?)?;
-    let bias = bias.map(|b| b.to_vec1::<f32>()).transpose()?;
+    let bias = match bias {
+        Some(b) => b.to_vec1::<f32>()?,
+        None => vec![0f32; out_dim],
+    };
     let y = with_cpu_slice(&yt, |yt| {
         let mut y = vec![0f32; rows * out_dim];
         // In tiles of 32 outputs, so that writes run along rows of `y`
@@ -114,7 +130,7 @@ pub(crate) fn linear_skinny(
                 let row = &mut y[r * out_dim + o0..r * out_dim + o1];
                 for (k, out) in row.iter_mut().enumerate() {
                     let o = o0 + k;
-                    *out = yt[o * rows + r] + bias.as_ref().map_or(0.0, |b| b[o]);
+                    *out = yt[o * rows + r] + bias[o];
                 }
             }
         }
