@@ -7,6 +7,7 @@
 use crate::decode::{penalized, step, EarlyStopping, Generated, Masks, SearchParams, NEG};
 use crate::layers::EncoderState;
 use crate::model::Seq2SeqModel;
+use crate::step::top_k;
 
 /// A hypothesis: tokens after the start token and its score.
 #[derive(Debug, Clone)]
@@ -22,15 +23,6 @@ struct SentenceBeams {
     finished: Vec<Hyp>,
     heuristic_unsatisfied: bool,
     done: bool,
-}
-
-/// Indices of the `k` largest values, largest first, earlier index first
-/// among equal values.
-fn top_k(values: &[f32], k: usize) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..values.len()).collect();
-    idx.sort_by(|a, b| values[*b].total_cmp(&values[*a]).then(a.cmp(b)));
-    idx.truncate(k);
-    idx
 }
 
 /// Beam search, one [`SentenceBeams`] per sentence; mirrors `_beam_search`,
@@ -67,10 +59,14 @@ pub(crate) fn beam(
     // reach the top 2k when the vocabulary has 2k tokens), so each
     // sentence runs one row and is expanded to k rows afterwards.
     let mut rows_per_sentence = if sp.vocab_size >= 2 * k { 1 } else { k };
-    let expand: Vec<u32> = (0..n as u32)
-        .flat_map(|s| std::iter::repeat_n(s, rows_per_sentence))
-        .collect();
-    let mut enc = enc.select(&expand)?;
+    let mut enc = if rows_per_sentence == 1 {
+        enc
+    } else {
+        let expand: Vec<u32> = (0..n as u32)
+            .flat_map(|s| std::iter::repeat_n(s, rows_per_sentence))
+            .collect();
+        enc.select(&expand)?
+    };
     let mut active: Vec<usize> = (0..n).collect();
     let mut cache = model.new_cache();
     let mut cur_len = 1;

@@ -12,7 +12,7 @@
 //! Lengths follow HF's convention: `max_length` and `min_length` count the
 //! decoder start token, so at most `max_length - 1` tokens are generated.
 
-use candle_core::{DType, Tensor, D};
+use candle_core::{Tensor, D};
 
 use crate::layers::EncoderState;
 use crate::model::{Seq2SeqModel, SpecialTokens};
@@ -275,13 +275,11 @@ impl Masks {
         if !self.renormalize {
             return lse;
         }
+        let banned: Vec<usize> = (0..logits.vocab).filter(|&v| banned[v]).collect();
         lse.iter()
             .enumerate()
             .map(|(r, &l)| {
-                let mass: f32 = (0..logits.vocab)
-                    .filter(|&v| banned[v])
-                    .map(|v| (logits.logit(v, r) - l).exp())
-                    .sum();
+                let mass: f32 = banned.iter().map(|&v| (logits.logit(v, r) - l).exp()).sum();
                 l + (1.0 - mass).ln()
             })
             .collect()
@@ -309,17 +307,13 @@ pub(crate) fn step<R>(
     let d = states.dim(D::Minus1)?;
     let out = model.output_layer();
     let logits = out.logits_transposed(&states.reshape((rows, d))?)?;
-    let bias = match out.bias() {
-        Some(b) => Some(b.to_dtype(DType::F32)?.to_vec1::<f32>()?),
-        None => None,
-    };
     let vocab = logits.dim(0)?;
     let mut f = Some(f);
     let mut call = |data: &[f32]| {
         let f = f.take().expect("called once");
         f(&StepLogits {
             data,
-            bias: bias.as_deref(),
+            bias: out.bias_values(),
             vocab,
             rows,
         })

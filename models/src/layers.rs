@@ -341,16 +341,26 @@ impl Module for RmsNorm {
 pub struct OutputLayer {
     /// `(vocab, d_model)`.
     weight: Tensor,
-    /// `(vocab,)`.
+    /// `(vocab,)`, float32.
     bias: Option<Tensor>,
+    /// The same values on the host, where the search adds them to the
+    /// logits of every step.
+    bias_values: Option<Vec<f32>>,
 }
 
 impl OutputLayer {
     /// From a `(vocab, d_model)` weight and an optional bias of `vocab` values
     /// in any shape.
     pub fn new(weight: Tensor, bias: Option<Tensor>) -> Result<Self> {
-        let bias = bias.map(|b| b.flatten_all()).transpose()?;
-        Ok(Self { weight, bias })
+        let bias = bias
+            .map(|b| b.flatten_all()?.to_dtype(DType::F32))
+            .transpose()?;
+        let bias_values = bias.as_ref().map(Tensor::to_vec1).transpose()?;
+        Ok(Self {
+            weight,
+            bias,
+            bias_values,
+        })
     }
 
     /// `(b, t, d)` states → `(b, t, vocab)` float32 logits.
@@ -361,7 +371,7 @@ impl OutputLayer {
             .matmul(&self.weight.t()?)?
             .to_dtype(DType::F32)?;
         let logits = match &self.bias {
-            Some(bias) => logits.broadcast_add(&bias.to_dtype(DType::F32)?)?,
+            Some(bias) => logits.broadcast_add(bias)?,
             None => logits,
         };
         logits.reshape((b, t, ()))
@@ -377,8 +387,9 @@ impl OutputLayer {
         self.weight.matmul(&xs.t()?)?.to_dtype(DType::F32)
     }
 
-    /// The bias, `(vocab,)`, if the architecture has one.
-    pub fn bias(&self) -> Option<&Tensor> {
-        self.bias.as_ref()
+    /// The bias values, one per vocabulary entry, if the architecture has
+    /// them.
+    pub fn bias_values(&self) -> Option<&[f32]> {
+        self.bias_values.as_deref()
     }
 }

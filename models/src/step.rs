@@ -35,6 +35,16 @@ fn better(a: Candidate, b: Candidate) -> bool {
     a.1 > b.1 || (a.1 == b.1 && a.0 < b.0)
 }
 
+/// Indices of the `k` largest values, largest first, earlier index first
+/// among equal values (the order of [`better`]).
+pub(crate) fn top_k(values: &[f32], k: usize) -> Vec<usize> {
+    let mut best = Best::new(k);
+    for (i, &x) in values.iter().enumerate() {
+        best.offer((i, x));
+    }
+    best.items.into_iter().map(|(i, _)| i).collect()
+}
+
 /// Keeps the best `cap` candidates, best first.
 struct Best {
     items: Vec<Candidate>,
@@ -102,12 +112,11 @@ unsafe fn add_exp_sums_avx2(
     add_exp_sums(logits, range, maxes, sums)
 }
 
-/// Picks the widest [`add_exp_sums`] this CPU runs (the crate targets
-/// baseline x86-64, where it would be 4-wide).
+/// Picks the widest [`add_exp_sums`] this CPU runs.
 fn exp_sums(logits: &StepLogits, range: std::ops::Range<usize>, maxes: &[f32]) -> Vec<f32> {
     let mut sums = vec![0f32; maxes.len()];
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+    if crate::cpu::has_avx2_fma() {
         // SAFETY: the features were just detected on this CPU.
         unsafe { add_exp_sums_avx2(logits, range, maxes, &mut sums) };
         return sums;
@@ -177,7 +186,7 @@ impl StepLogits<'_> {
             a.into_iter()
                 .zip(b)
                 .map(|(x, y)| {
-                    if y.1 > x.1 || (y.1 == x.1 && y.0 < x.0) {
+                    if better((y.0 as usize, y.1), (x.0 as usize, x.1)) {
                         y
                     } else {
                         x
