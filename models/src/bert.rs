@@ -76,11 +76,7 @@ impl Config {
     /// name the field.
     pub fn from_file(path: &Path) -> std::result::Result<Self, Error> {
         let cfg: Self = crate::error::read_json(path)?;
-        let unsupported = |field: &str, value: String| Error::Unsupported {
-            path: path.into(),
-            field: field.into(),
-            value,
-        };
+        let unsupported = |field: &str, value: String| Error::unsupported(path, field, value);
         if !matches!(cfg.model_type.as_str(), "bert" | "xlm-roberta" | "roberta") {
             return Err(unsupported("model_type", cfg.model_type.clone()));
         }

@@ -110,6 +110,20 @@ impl Error {
         }
     }
 
+    /// An [`Error::Unsupported`]: `field` of the file at `path` holds
+    /// `value`, which this crate does not implement.
+    pub(crate) fn unsupported(
+        path: impl Into<PathBuf>,
+        field: &str,
+        value: impl Into<String>,
+    ) -> Self {
+        Error::Unsupported {
+            path: path.into(),
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+
     /// An [`Error::Tokenizer`] for `path`.
     pub(crate) fn tokenizer(path: impl Into<PathBuf>, reason: impl std::fmt::Display) -> Self {
         Error::Tokenizer {

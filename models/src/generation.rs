@@ -2,7 +2,7 @@
 //! (`num_beams`, `max_length`, `bad_words_ids`, ...), read tolerantly; fields
 //! this crate cannot honour are errors naming the field.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -49,11 +49,7 @@ impl GenerationConfig {
     /// The search settings this file asks for, on top of transformers'
     /// `GenerationConfig` defaults; `path` names the file in errors.
     pub fn search_params(&self, path: &Path) -> Result<SearchParams, Error> {
-        let unsupported = |field: &str, value: String| Error::Unsupported {
-            path: PathBuf::from(path),
-            field: field.into(),
-            value,
-        };
+        let unsupported = |field: &str, value: String| Error::unsupported(path, field, value);
         if self.do_sample == Some(true) {
             return Err(unsupported("do_sample", "true".into()));
         }

@@ -104,11 +104,7 @@ impl Config {
     /// name the field.
     pub fn from_file(path: &Path) -> std::result::Result<Self, Error> {
         let cfg: Self = crate::error::read_json(path)?;
-        let unsupported = |field: &str, value: String| Error::Unsupported {
-            path: path.into(),
-            field: field.into(),
-            value,
-        };
+        let unsupported = |field: &str, value: String| Error::unsupported(path, field, value);
         if cfg.normalize_before {
             return Err(unsupported("normalize_before", "true".into()));
         }

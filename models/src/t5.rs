@@ -89,11 +89,11 @@ impl Config {
     pub fn from_file(path: &Path) -> std::result::Result<Self, Error> {
         let cfg: Self = crate::error::read_json(path)?;
         if cfg.feed_forward().is_none() {
-            return Err(Error::Unsupported {
-                path: path.into(),
-                field: "feed_forward_proj".into(),
-                value: cfg.feed_forward_proj.clone(),
-            });
+            return Err(Error::unsupported(
+                path,
+                "feed_forward_proj",
+                cfg.feed_forward_proj.clone(),
+            ));
         }
         Ok(cfg)
     }

@@ -124,13 +124,7 @@ pub fn load_model(files: &ModelFiles, device: &Device) -> Result<Box<dyn Seq2Seq
             let cfg = t5::Config::from_file(&files.config)?;
             Box::new(T5::new(cfg, vb).map_err(weights_err)?)
         }
-        other => {
-            return Err(Error::Unsupported {
-                path: files.config.clone(),
-                field: "model_type".into(),
-                value: other.into(),
-            })
-        }
+        other => return Err(Error::unsupported(&files.config, "model_type", other)),
     })
 }
 
