@@ -119,15 +119,16 @@ fn aligners_on_the_demo_gold() {
     );
 }
 
-#[test]
-fn an_unavailable_encoder_falls_back_with_a_warning() {
+/// The demo opera item's Kazakh and English sentence files, and the
+/// `align --presegmented` arguments for them.
+fn opera_kk_en() -> (std::path::PathBuf, std::path::PathBuf, Vec<String>) {
     let g = corpus("demo-gold");
     let doc = "2026-03-20-astana-opera-us-tour";
     let (s, t) = (
         g.join(format!("{doc}.kk.sents")),
         g.join(format!("{doc}.en.sents")),
     );
-    let base = [
+    let args = [
         "align",
         "--presegmented",
         "--src-lang",
@@ -136,7 +137,16 @@ fn an_unavailable_encoder_falls_back_with_a_warning() {
         "en",
         s.to_str().unwrap(),
         t.to_str().unwrap(),
-    ];
+    ]
+    .map(String::from)
+    .to_vec();
+    (s, t, args)
+}
+
+#[test]
+fn an_unavailable_encoder_falls_back_with_a_warning() {
+    let (_, _, args) = opera_kk_en();
+    let base: Vec<&str> = args.iter().map(String::as_str).collect();
     let plain = shanyraq(&base);
     let o = shanyraq(&[&base[..], &["--encoder", "/no/such/encoder"]].concat());
     assert_ok(&o);
@@ -163,24 +173,10 @@ fn the_e5_encoder_runs_in_the_aligner() {
     {
         return;
     }
-    let g = corpus("demo-gold");
-    let doc = "2026-03-20-astana-opera-us-tour";
-    let (s, t) = (
-        g.join(format!("{doc}.kk.sents")),
-        g.join(format!("{doc}.en.sents")),
-    );
-    let o = shanyraq(&[
-        "align",
-        "--presegmented",
-        "--src-lang",
-        "kk",
-        "--tgt-lang",
-        "en",
-        "--encoder",
-        dir.to_str().unwrap(),
-        s.to_str().unwrap(),
-        t.to_str().unwrap(),
-    ]);
+    let (s, t, args) = opera_kk_en();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    args.extend(["--encoder", dir.to_str().unwrap()]);
+    let o = shanyraq(&args);
     assert_ok(&o);
     assert!(!stderr(&o).contains("without embeddings"), "{}", stderr(&o));
     let beads = parse_beads(&stdout(&o)).unwrap();

@@ -227,6 +227,20 @@ fn e5() -> Option<&'static Mutex<SentenceEncoder>> {
 }
 
 /// Runs `e5_ref MODE e5-small-q4.bin` on `lines`, one output line per input.
+/// Cosine of each of our embeddings `got` to e5.c's for the same `lines`.
+fn cosines_to_reference(dir: &std::path::Path, lines: &[&str], got: &[Vec<f32>]) -> Vec<f32> {
+    reference(dir, "embed", lines)
+        .iter()
+        .map(|l| {
+            l.split(' ')
+                .map(|x| x.parse().unwrap())
+                .collect::<Vec<f32>>()
+        })
+        .zip(got)
+        .map(|(want, got)| cosine(got, &want))
+        .collect()
+}
+
 fn reference(dir: &std::path::Path, mode: &str, lines: &[&str]) -> Vec<String> {
     let mut child = Command::new(dir.join("e5_ref"))
         .arg(mode)
@@ -321,16 +335,8 @@ fn e5_token_ids_match_reference() {
 fn e5_embeddings_match_reference() {
     let Some(dir) = e5_dir() else { return };
     let sentences: Vec<&str> = TRIPLES.iter().flatten().copied().collect();
-    let expected: Vec<Vec<f32>> = reference(&dir, "embed", &sentences)
-        .iter()
-        .map(|l| l.split(' ').map(|x| x.parse().unwrap()).collect())
-        .collect();
     let got = e5().unwrap().lock().unwrap().encode(&sentences).unwrap();
-    let cosines: Vec<f32> = got
-        .iter()
-        .zip(&expected)
-        .map(|(a, b)| cosine(a, b))
-        .collect();
+    let cosines = cosines_to_reference(&dir, &sentences, &got);
     let min = cosines.iter().copied().fold(1.0, f32::min);
     eprintln!("cosine to e5.c: min {min:.5}, all {cosines:.4?}");
     for (s, c) in sentences.iter().zip(&cosines) {
@@ -402,16 +408,8 @@ fn e5_flores_agreement_and_throughput() {
                 got.join(" ") == **w
             })
             .count();
-        let expected: Vec<Vec<f32>> = reference(&dir, "embed", &lines[..100])
-            .iter()
-            .map(|l| l.split(' ').map(|x| x.parse().unwrap()).collect())
-            .collect();
         let got = enc.encode(&lines[..100]).unwrap();
-        let cos: Vec<f32> = got
-            .iter()
-            .zip(&expected)
-            .map(|(a, b)| cosine(a, b))
-            .collect();
+        let cos = cosines_to_reference(&dir, &lines[..100], &got);
         let min = cos.iter().copied().fold(1.0, f32::min);
         let mean = cos.iter().sum::<f32>() / cos.len() as f32;
         eprintln!(
