@@ -14,7 +14,7 @@ use super::dp::{self, Corridor, Shape};
 use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
 use super::features::{features, Feature};
-use super::length::{char_prefix, span, std_normal_cdf, LengthModel};
+use super::length::{char_prefix, neg_ln_two_tail, span, LengthModel};
 use super::lexicon::Lexicon;
 use super::{Aligner, Bead};
 use crate::lang::Lang;
@@ -143,8 +143,7 @@ impl AnchorAligner {
         let (ls, lt) = (ls as f64, lt as f64);
         let c = self.length.ratio;
         let mean = ((ls + lt / c) / 2.0).max(1.0);
-        let delta = (lt - ls * c) / (mean * self.length.variance).sqrt();
-        -(2.0 * (1.0 - std_normal_cdf(delta.abs()))).max(1e-12).ln()
+        neg_ln_two_tail((lt - ls * c) / (mean * self.length.variance).sqrt())
     }
 }
 
@@ -253,41 +252,52 @@ impl AnchorAligner {
         let shapes: Vec<Shape> = SHAPES.iter().map(|&(s, _)| s).collect();
         let o = &self.opts;
         let mut similarity = Similarity::new(&ev);
+        let prior_costs: Vec<f64> = SHAPES.iter().map(|&(_, p)| -p.ln()).collect();
+        let steps = dp::best_path(&corridor, &shapes, |s, t, ceiling| {
+            let shape = (s.len(), t.len());
+            let mut cost = shapes
+                .iter()
+                .position(|&sh| sh == shape)
+                .map_or(0.0, |k| prior_costs[k]);
+            if s.is_empty() || t.is_empty() {
+                return cost + o.deletion_cost * (s.len() + t.len()) as f64;
+            }
+            // Every term below is non-negative: a bead already at the
+            // ceiling cannot win, so the rest need not be computed.
+            if cost >= ceiling {
+                return cost;
+            }
+            cost += self.length_cost(span(&ls, &s), span(&lt, &t));
+            if cost >= ceiling {
+                return cost;
+            }
+            let sim = similarity
+                .of(s.clone(), t.clone(), o.member_coverage)
+                .unwrap_or(o.neutral_similarity);
+            // Scaled by bead size, so that a 2-2 bead pays for the
+            // evidence of four sentences, not one; otherwise merging
+            // would be a cheap way to pool evidence.
+            let size = (s.len() + t.len()) as f64 / 2.0;
+            cost += o.lexical_weight * (1.0 - sim) * size;
+            if let Some(e) = embeddings {
+                if s.len() <= MAX_RUN && t.len() <= MAX_RUN && cost < ceiling {
+                    // Vecalign's bead size, |s|·|t|: a concatenated run
+                    // embeds close to more texts than a sentence does, so
+                    // merges must pay more than for other evidence (with
+                    // (|s|+|t|)/2 higher weights collapsed everything into
+                    // merges on dev data).
+                    let esize = (s.len() * t.len()) as f64;
+                    cost += o.embedding_weight * e.distance(&s, &t).clamp(0.0, 2.0) * esize;
+                }
+            }
+            cost
+        });
         let mut bead_terms = |s: &Range<usize>, t: &Range<usize>| -> (f64, f64) {
             let sim = similarity
                 .of(s.clone(), t.clone(), o.member_coverage)
                 .unwrap_or(o.neutral_similarity);
             (self.length_cost(span(&ls, s), span(&lt, t)), sim)
         };
-        let steps = dp::best_path(&corridor, &shapes, |s, t| {
-            let prior = SHAPES
-                .iter()
-                .find(|&&(sh, _)| sh == (s.len(), t.len()))
-                .map_or(0.0, |&(_, p)| p);
-            let mut cost = -prior.ln();
-            if s.is_empty() || t.is_empty() {
-                cost += o.deletion_cost * (s.len() + t.len()) as f64;
-            } else {
-                let (len_cost, sim) = bead_terms(&s, &t);
-                // Scaled by bead size, so that a 2-2 bead pays for the
-                // evidence of four sentences, not one; otherwise merging
-                // would be a cheap way to pool evidence.
-                let size = (s.len() + t.len()) as f64 / 2.0;
-                cost += len_cost + o.lexical_weight * (1.0 - sim) * size;
-                if let Some(e) = embeddings {
-                    if s.len() <= MAX_RUN && t.len() <= MAX_RUN {
-                        // Vecalign's bead size, |s|·|t|: a concatenated
-                        // run embeds close to more texts than a sentence
-                        // does, so merges must pay more than for other
-                        // evidence (with (|s|+|t|)/2 higher weights
-                        // collapsed everything into merges on dev data).
-                        let esize = (s.len() * t.len()) as f64;
-                        cost += o.embedding_weight * e.distance(&s, &t).min(2.0) * esize;
-                    }
-                }
-            }
-            cost
-        });
         steps
             .into_iter()
             .map(|st| {

@@ -94,11 +94,17 @@ pub struct Step {
 }
 
 /// The cheapest path from (0, 0) to (n, m) inside `corridor` using
-/// `shapes`; `cost(src, tgt)` prices a bead (infinite forbids it).
+/// `shapes`; `cost(src, tgt, ceiling)` prices a bead (infinite forbids it).
+///
+/// The bead can only improve the path when it costs less than `ceiling`, so
+/// `cost` may stop early and return any value ≥ `ceiling` once it knows the
+/// bead reaches it: most beads lose to the 1-1 bead tried first, and their
+/// expensive terms need not be computed. The path is the same as with exact
+/// costs.
 pub fn best_path(
     corridor: &Corridor,
     shapes: &[Shape],
-    mut cost: impl FnMut(Range<usize>, Range<usize>) -> f64,
+    mut cost: impl FnMut(Range<usize>, Range<usize>, f64) -> f64,
 ) -> Vec<Step> {
     let rows = &corridor.rows;
     let n = rows.len() - 1;
@@ -128,7 +134,7 @@ pub fn best_path(
                 if best[prev].is_infinite() {
                     continue;
                 }
-                let c = best[prev] + cost(i - di..i, j - dj..j);
+                let c = best[prev] + cost(i - di..i, j - dj..j, best[here] - best[prev]);
                 if c < best[here] {
                     best[here] = c;
                     back[here] = k as u8;
@@ -174,7 +180,7 @@ mod tests {
     #[test]
     fn prefers_cheap_beads() {
         let c = Corridor::full(3, 3);
-        let steps = best_path(&c, &SHAPES, |s, t| {
+        let steps = best_path(&c, &SHAPES, |s, t, _| {
             if s.len() == 1 && t.len() == 1 {
                 1.0
             } else {
@@ -186,6 +192,26 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn stopping_at_the_ceiling_keeps_the_path(
+            n in 0usize..30, m in 0usize..30, seed in 0u64..1000,
+        ) {
+            // Arbitrary but fixed bead costs.
+            let exact = |s: Range<usize>, t: Range<usize>| -> f64 {
+                let mut h = seed ^ (s.start as u64) << 40 ^ (s.end as u64) << 20
+                    ^ (t.start as u64) << 8 ^ t.end as u64;
+                h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                (h >> 40) as f64 / (1u64 << 24) as f64 * 10.0
+            };
+            let c = Corridor::full(n, m);
+            let full = best_path(&c, &SHAPES, |s, t, _| exact(s, t));
+            let bounded = best_path(&c, &SHAPES, |s, t, ceiling| {
+                let e = exact(s, t);
+                if e >= ceiling { ceiling + 1.0 } else { e }
+            });
+            prop_assert_eq!(full, bounded);
+        }
+
         #[test]
         fn any_corridor_has_a_path(
             n in 0usize..60, m in 0usize..60, w in 0usize..5,
@@ -201,7 +227,7 @@ mod tests {
                 }
             }
             let c = Corridor::around(&chain, n, m, w);
-            let steps = best_path(&c, &SHAPES, |s, t| (s.len() as f64 - t.len() as f64).abs() + 1.0);
+            let steps = best_path(&c, &SHAPES, |s, t, _| (s.len() as f64 - t.len() as f64).abs() + 1.0);
             prop_assert!(covers(&steps, n, m));
         }
     }

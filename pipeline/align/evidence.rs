@@ -7,10 +7,9 @@
 //! similarity uses stamp arrays instead of sorting or hashing, because the
 //! DP asks for it millions of times per document.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use super::features::Feature;
+use super::features::{Feature, FeatureMap};
 
 /// Weighted features of both sides of a document pair.
 #[derive(Debug, Clone)]
@@ -26,7 +25,7 @@ impl Evidence {
     pub fn new(src: &[Vec<Feature>], tgt: &[Vec<Feature>]) -> Evidence {
         // Per feature: source count, target count, last source and target
         // sentence holding it.
-        let mut df: HashMap<Feature, (u32, u32, usize, usize)> = HashMap::new();
+        let mut df: FeatureMap<(u32, u32, usize, usize)> = FeatureMap::default();
         for (i, fs) in src.iter().enumerate() {
             for &f in fs {
                 let e = df.entry(f).or_insert((0, 0, 0, 0));
@@ -43,7 +42,7 @@ impl Evidence {
             }
         }
         let total = (src.len() + tgt.len()) as f64;
-        let mut ids: HashMap<Feature, u32> = HashMap::new();
+        let mut ids: FeatureMap<u32> = FeatureMap::default();
         let mut weights = Vec::new();
         let mut renumber = |sentences: &[Vec<Feature>]| -> Vec<Vec<u32>> {
             sentences

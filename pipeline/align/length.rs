@@ -111,7 +111,7 @@ impl Aligner for LengthAligner {
                 .find(|&&(a, b, _)| (a, b) == (s.len(), t.len()))
                 .map_or(0.0, |&(_, _, p)| p)
         };
-        let steps = dp::best_path(&corridor, &shapes, |s, t| {
+        let steps = dp::best_path(&corridor, &shapes, |s, t, _| {
             let p = self.probability(prior(&s, &t), span(&ls, &s), span(&lt, &t));
             -p.max(1e-300).ln()
         });
@@ -155,6 +155,20 @@ pub fn std_normal_cdf(x: f64) -> f64 {
     } else {
         erfc / 2.0
     }
+}
+
+/// −ln P(|Z| ≥ |x|) for a standard normal Z, capped at −ln 10⁻¹² (the
+/// floor Gale–Church puts under a bead's probability). Worked out in log
+/// space, `z² − ln(poly)` with `std_normal_cdf`'s approximation, because the
+/// aligners ask for it for every bead they consider.
+pub fn neg_ln_two_tail(x: f64) -> f64 {
+    const CAP: f64 = 27.631_021_115_928_547; // −ln 1e-12
+    let z = x.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.3275911 * z);
+    let poly = t
+        * (0.254829592
+            + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    (z * z - poly.ln()).min(CAP)
 }
 
 #[cfg(test)]
@@ -226,5 +240,18 @@ mod tests {
         assert!((std_normal_cdf(0.0) - 0.5).abs() < 1e-7);
         assert!((std_normal_cdf(1.96) - 0.975).abs() < 1e-4);
         assert!((std_normal_cdf(-1.96) - 0.025).abs() < 1e-4);
+        for k in 0..80 {
+            let x = k as f64 * 0.1;
+            let direct = -(2.0 * (1.0 - std_normal_cdf(x))).max(1e-12).ln();
+            let logged = neg_ln_two_tail(-x);
+            // Past 6σ, `1 − cdf` loses digits to rounding; the log form
+            // does not.
+            let tolerance = if x < 6.0 { 1e-6 } else { 0.1 };
+            assert!(
+                (direct - logged).abs() < tolerance,
+                "{x}: {direct} {logged}"
+            );
+        }
+        assert_eq!(neg_ln_two_tail(50.0), -(1e-12f64).ln());
     }
 }
