@@ -228,43 +228,43 @@ fn multiplier(chars: &[char], i: usize) -> Option<(usize, usize)> {
     Some((zeros, j))
 }
 
-/// Month and weekday stems: a word starting with one names that symbol.
-/// Kazakh stems are whole words with case endings after them; Russian and
-/// English need only the unambiguous start.
-const CALENDAR: &[(&str, &[&str])] = &[
-    ("m1", &["қаңтар", "январ", "january"]),
-    ("m2", &["ақпан", "феврал", "february"]),
-    ("m3", &["наурыз", "март", "march"]),
-    ("m4", &["сәуір", "апрел", "april"]),
-    ("m5", &["мамыр", "мая", "май", "мае"]),
-    ("m6", &["маусым", "июн", "june"]),
-    ("m7", &["шілде", "июл", "july"]),
-    ("m8", &["тамыз", "август", "august"]),
-    ("m9", &["қыркүйек", "сентябр", "september"]),
-    ("m10", &["қазан", "октябр", "october"]),
-    ("m11", &["қараша", "ноябр", "november"]),
-    ("m12", &["желтоқсан", "декабр", "december"]),
-    ("d1", &["дүйсенбі", "понедельник", "monday"]),
-    ("d2", &["сейсенбі", "вторник", "tuesday"]),
-    ("d3", &["сәрсенбі", "сред", "wednesday"]),
-    ("d4", &["бейсенбі", "четверг", "thursday"]),
-    ("d5", &["жұма", "пятниц", "friday"]),
-    ("d6", &["сенбі", "суббот", "saturday"]),
-    ("d7", &["жексенбі", "воскресень", "sunday"]),
+/// Month and weekday names: `(symbol, stems, whole words)`. A word that
+/// starts with a stem or equals a whole word names the symbol. Kazakh and
+/// Russian names take case endings (`наурызда`, `июня`), so they are stems;
+/// English names do not inflect, and whole words keep `marched` out. The
+/// Russian words that begin unrelated words are whole words too: `май`
+/// (`майор`), `среда` (`средства`, "means"). English `may` is left out: as
+/// a verb it is everywhere.
+const CALENDAR: &[(&str, &[&str], &[&str])] = &[
+    ("m1", &["қаңтар", "январ"], &["january"]),
+    ("m2", &["ақпан", "феврал"], &["february"]),
+    ("m3", &["наурыз", "март"], &["march"]),
+    ("m4", &["сәуір", "апрел"], &["april"]),
+    ("m5", &["мамыр"], &["май", "мая", "мае"]),
+    ("m6", &["маусым", "июн"], &["june"]),
+    ("m7", &["шілде", "июл"], &["july"]),
+    ("m8", &["тамыз", "август"], &["august"]),
+    ("m9", &["қыркүйек", "сентябр"], &["september"]),
+    ("m10", &["қазан", "октябр"], &["october"]),
+    ("m11", &["қараша", "ноябр"], &["november"]),
+    ("m12", &["желтоқсан", "декабр"], &["december"]),
+    ("d1", &["дүйсенбі", "понедельник"], &["monday"]),
+    ("d2", &["сейсенбі", "вторник"], &["tuesday"]),
+    (
+        "d3",
+        &["сәрсенбі"],
+        &["среда", "среду", "среды", "среде", "wednesday"],
+    ),
+    ("d4", &["бейсенбі", "четверг"], &["thursday"]),
+    ("d5", &["жұма", "пятниц"], &["friday"]),
+    ("d6", &["сенбі", "суббот"], &["saturday"]),
+    ("d7", &["жексенбі", "воскресен"], &["sunday"]),
 ];
 
 fn calendar(word: &str) -> Option<&'static str> {
-    // `май`/`мая` are whole words; `march`/`may` in English are too
-    // ambiguous as verbs to use without a number, so `may` is left out.
-    for (sym, stems) in CALENDAR {
-        for stem in *stems {
-            let short = stem.chars().count() <= 3;
-            if (short && word == *stem) || (!short && word.starts_with(stem)) {
-                return Some(sym);
-            }
-        }
-    }
-    None
+    CALENDAR.iter().find_map(|&(sym, stems, words)| {
+        (stems.iter().any(|s| word.starts_with(s)) || words.contains(&word)).then_some(sym)
+    })
 }
 
 /// The first four consonants of the word's Latin transliteration, with
@@ -417,5 +417,10 @@ mod tests {
         assert_eq!(shared("15 наурызда", Lang::Kk, "15 марта", Lang::Ru), 2);
         assert_eq!(shared("15 марта", Lang::Ru, "on 15 March", Lang::En), 2);
         assert_eq!(shared("қазан айында", Lang::Kk, "в октябре", Lang::Ru), 1);
+        assert_eq!(shared("15 маусымда", Lang::Kk, "15 июня", Lang::Ru), 2);
+        assert_eq!(shared("шілдеде", Lang::Kk, "в июле", Lang::Ru), 1);
+        assert_eq!(shared("бюджет қаражаты", Lang::Kk, "средства", Lang::Ru), 0);
+        assert_eq!(calendar("marched"), None);
+        assert_eq!(calendar("сәрсенбіде"), calendar("среду"));
     }
 }
