@@ -325,7 +325,7 @@ fn skeleton_bytes(word: &str, n_chars: usize) -> Option<Skeleton> {
 
 /// `char::is_alphabetic` with the scripts of the corpus answered without
 /// the Unicode tables, which were a tenth of the aligner's time.
-fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' => true,
         '\0'..='\x7f' => false,
