@@ -76,6 +76,16 @@ impl Corridor {
         }
     }
 
+    /// Whether the path comes within `margin` cells of a side of the
+    /// corridor that is not the grid's own edge: a better path may then
+    /// lie outside it.
+    pub fn pins(&self, steps: &[Step], margin: usize) -> bool {
+        steps.iter().any(|s| {
+            let (r, j) = (&self.rows[s.src.end], s.tgt.end);
+            (r.start > 0 && j < r.start + margin) || (r.end <= self.m && j + margin >= r.end)
+        })
+    }
+
     /// Number of cells.
     pub fn area(&self) -> usize {
         self.rows.iter().map(|r| r.len()).sum()
