@@ -318,6 +318,10 @@ fn main() {
         long(&data);
         return;
     }
+    if args.iter().any(|a| a == "--tune-search") {
+        tune_search(&data);
+        return;
+    }
     if args.iter().any(|a| a == "--tune") {
         tune(&data);
         return;
@@ -479,6 +483,29 @@ fn tune(data: &Path) {
                 };
                 candidates.push((
                     format!("w={lexical_weight} del={deletion_cost} cov={member_coverage}"),
+                    opts,
+                ));
+            }
+        }
+    }
+    grid(data, candidates);
+}
+
+/// The search settings: corridor width, second-pass band and the simple
+/// first pass, on the dev sets.
+fn tune_search(data: &Path) {
+    let mut candidates = Vec::new();
+    for simple_first_pass in [false, true] {
+        for corridor in [8, 12] {
+            for band in [4, 6] {
+                let opts = AlignOptions {
+                    simple_first_pass,
+                    corridor,
+                    realign_band: Some(band),
+                    ..AlignOptions::default()
+                };
+                candidates.push((
+                    format!("simple={simple_first_pass} corridor={corridor} band={band}"),
                     opts,
                 ));
             }

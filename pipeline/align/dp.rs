@@ -54,7 +54,11 @@ impl Corridor {
             } else {
                 j1.saturating_sub(j0)
             };
-            let w = half_width + slope;
+            // Between distant anchors the path drifts from the straight
+            // line as insertions and deletions accumulate, like a random
+            // walk: widen by half the square root of the gap.
+            let drift = ((i1 - i0).max(j1.saturating_sub(j0)) as f64).sqrt() as usize / 2;
+            let w = half_width + slope + drift;
             rows.push(center.saturating_sub(w)..(center + w + 1).min(m + 1));
         }
         let mut c = Corridor { rows, m };
@@ -199,6 +203,17 @@ mod tests {
         });
         assert_eq!(steps.len(), 3);
         assert!(steps.iter().all(|s| s.cost == 1.0));
+    }
+
+    #[test]
+    fn long_gaps_between_anchors_widen_the_corridor() {
+        // No anchors over 400 sentences: ±(2 + slope 1 + √400 / 2).
+        let c = Corridor::around(&[], 400, 400, 2);
+        assert_eq!(c.rows[200], 187..214);
+        // Close anchors keep it narrow.
+        let pts: Vec<(usize, usize)> = (1..100).map(|k| (4 * k, 4 * k)).collect();
+        let c = Corridor::around(&pts, 400, 400, 2);
+        assert_eq!(c.rows[200], 196..205);
     }
 
     proptest! {
