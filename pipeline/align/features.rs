@@ -262,8 +262,12 @@ const CALENDAR: &[(&str, &[&str], &[&str])] = &[
 ];
 
 fn calendar(word: &str) -> Option<&'static str> {
+    // Most words share no first byte with any name: compare that first.
+    let first = *word.as_bytes().first()?;
+    let maybe = |name: &str| name.as_bytes()[0] == first;
     CALENDAR.iter().find_map(|&(sym, stems, words)| {
-        (stems.iter().any(|s| word.starts_with(s)) || words.contains(&word)).then_some(sym)
+        let stem = stems.iter().any(|s| maybe(s) && word.starts_with(s));
+        (stem || words.iter().any(|w| maybe(w) && *w == word)).then_some(sym)
     })
 }
 
