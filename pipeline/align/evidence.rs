@@ -130,15 +130,22 @@ impl<'a> Similarity<'a> {
             }
         }
         let (mut wt, mut shared) = (0.0, 0.0);
+        // A sentence's features are distinct, so one target sentence needs
+        // no marks, unless a merged source side checks its members against
+        // them below.
+        let mark_tgt = t.len() > 1 || (coverage > 0.0 && s.len() > 1);
         for j in t.clone() {
             for &f in &self.ev.tgt[j] {
-                let seen = &mut self.in_tgt[f as usize];
-                if *seen != stamp {
-                    *seen = stamp;
-                    wt += w[f as usize];
-                    if self.in_src[f as usize] == stamp {
-                        shared += w[f as usize];
+                if mark_tgt {
+                    let seen = &mut self.in_tgt[f as usize];
+                    if *seen == stamp {
+                        continue;
                     }
+                    *seen = stamp;
+                }
+                wt += w[f as usize];
+                if self.in_src[f as usize] == stamp {
+                    shared += w[f as usize];
                 }
             }
         }

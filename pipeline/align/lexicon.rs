@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::features::{hash_pair, is_letter, Feature, FeatureMap};
+use super::features::{hash_pair, is_letter, push_lower, Feature, FeatureMap};
 use super::Bead;
 use crate::error::{Error, Result};
 
@@ -25,7 +25,14 @@ pub fn stems(text: &str) -> Vec<String> {
     let mut out: Vec<String> = text
         .split(|c: char| !is_letter(c))
         .filter(|w| w.chars().count() >= 3)
-        .map(|w| w.chars().flat_map(char::to_lowercase).take(5).collect())
+        .map(|w| {
+            let mut stem = String::with_capacity(w.len());
+            w.chars().for_each(|c| push_lower(&mut stem, c));
+            if let Some((end, _)) = stem.char_indices().nth(5) {
+                stem.truncate(end);
+            }
+            stem
+        })
         .collect();
     out.sort_unstable();
     out.dedup();
