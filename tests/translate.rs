@@ -45,6 +45,23 @@ fn batch_size_does_not_change_the_output() {
 }
 
 #[test]
+fn half_precision_runs_and_keeps_line_parity() {
+    let input = "Бір сөйлем.\n\nЕкінші сөйлем 2026 жылы.\n";
+    for dtype in ["f16", "bf16"] {
+        let o = translate(&["--dtype", dtype, "--beam", "2"], input);
+        assert_ok(&o);
+        assert_eq!(stdout(&o).lines().count(), 3, "{dtype}");
+    }
+    let o = translate(&["--dtype", "int8"], input);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("unknown dtype `int8`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn a_missing_model_is_a_clear_error() {
     let o = shanyraq_stdin(
         &[

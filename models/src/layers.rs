@@ -270,20 +270,33 @@ impl EncoderState {
 
 /// `(b, s)` attention mask of ones (token) and zeros (padding) → additive
 /// `(b, 1, 1, s)` bias, as HF's `_prepare_4d_attention_mask`.
-pub fn padding_bias(mask: &Tensor) -> Result<Tensor> {
+/// The bias is in `dtype`, the model's activation type.
+pub fn padding_bias(mask: &Tensor, dtype: DType) -> Result<Tensor> {
     let (b, s) = mask.dims2()?;
     mask.to_dtype(DType::F32)?
         .affine(-1.0, 1.0)?
-        .affine(MASKED as f64, 0.0)?
-        .reshape((b, 1, 1, s))
+        .affine(masked(dtype), 0.0)?
+        .reshape((b, 1, 1, s))?
+        .to_dtype(dtype)
 }
 
-/// `(1, 1, t, t)` causal bias: position `i` sees positions `≤ i`.
-pub fn causal_bias(t: usize, device: &Device) -> Result<Tensor> {
+/// `(1, 1, t, t)` causal bias in `dtype`: position `i` sees positions `≤ i`.
+pub fn causal_bias(t: usize, device: &Device, dtype: DType) -> Result<Tensor> {
+    let m = masked(dtype) as f32;
     let data: Vec<f32> = (0..t)
-        .flat_map(|i| (0..t).map(move |j| if j > i { MASKED } else { 0.0 }))
+        .flat_map(|i| (0..t).map(move |j| if j > i { m } else { 0.0 }))
         .collect();
-    Tensor::from_vec(data, (1, 1, t, t), device)
+    Tensor::from_vec(data, (1, 1, t, t), device)?.to_dtype(dtype)
+}
+
+/// [`MASKED`] for float32 and bfloat16 (which share its range); float16's
+/// own minimum, as transformers' `torch.finfo(dtype).min`, since
+/// `f32::MIN` would become −∞ there.
+fn masked(dtype: DType) -> f64 {
+    match dtype {
+        DType::F16 => -65504.0,
+        _ => MASKED as f64,
+    }
 }
 
 /// The sinusoidal position table of Marian, `(n_positions, dim)`.
@@ -329,9 +342,13 @@ impl RmsNorm {
 
 impl Module for RmsNorm {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
+        // In float32 whatever the model's type, as T5LayerNorm does: the
+        // mean of squares loses too much in half precision.
+        let dtype = xs.dtype();
+        let xs = xs.to_dtype(DType::F32)?;
         let variance = xs.sqr()?.mean_keepdim(D::Minus1)?;
         let xs = xs.broadcast_div(&(variance + self.eps)?.sqrt()?)?;
-        xs.broadcast_mul(&self.weight)
+        xs.to_dtype(dtype)?.broadcast_mul(&self.weight)
     }
 }
 
@@ -385,6 +402,11 @@ impl OutputLayer {
     /// then finds the logits of all rows for one token side by side.
     pub fn logits_transposed(&self, xs: &Tensor) -> Result<Tensor> {
         self.weight.matmul(&xs.t()?)?.to_dtype(DType::F32)
+    }
+
+    /// The type of the weights, and so of the model's activations.
+    pub fn dtype(&self) -> DType {
+        self.weight.dtype()
     }
 
     /// The bias values, one per vocabulary entry, if the architecture has

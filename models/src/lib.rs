@@ -39,6 +39,8 @@ pub mod tokenizer;
 pub mod translator;
 mod weights;
 
+/// Weight types, for [`DecodeOptions::dtype`].
+pub use candle_core::DType;
 pub use decode::{EarlyStopping, MaxLength, SearchParams};
 pub use defaults::{default_model, DefaultModel};
 pub use encoder::{EncoderOptions, Pooling, SentenceEncoder, DEFAULT_ENCODER};

@@ -361,14 +361,11 @@ impl Marian {
         let final_logits_bias = if vb.contains_tensor("final_logits_bias") {
             vb.get((1, cfg.target_vocab_size()), "final_logits_bias")?
         } else {
-            Tensor::zeros(
-                (1, cfg.target_vocab_size()),
-                candle_core::DType::F32,
-                &device,
-            )?
+            Tensor::zeros((1, cfg.target_vocab_size()), vb.dtype(), &device)?
         };
         // HF recomputes the tables (`_keys_to_ignore_on_save`), so do we.
-        let positions = layers::sinusoidal_table(cfg.max_position_embeddings, d, &device)?;
+        let positions = layers::sinusoidal_table(cfg.max_position_embeddings, d, &device)?
+            .to_dtype(vb.dtype())?;
         let embeddings = |table: Tensor| Embeddings {
             tokens: Embedding::new(table, d),
             positions: positions.clone(),
@@ -405,7 +402,7 @@ impl Marian {
 
 impl Seq2SeqModel for Marian {
     fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<EncoderState> {
-        let mask_bias = layers::padding_bias(attention_mask)?;
+        let mask_bias = layers::padding_bias(attention_mask, self.output.dtype())?;
         let hidden = self.encoder.forward(input_ids, &mask_bias)?;
         let cross_kv = self
             .decoder

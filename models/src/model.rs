@@ -78,7 +78,7 @@ pub fn teacher_forced_log_probs(
 ) -> Result<Tensor> {
     let enc = model.encode(input_ids, attention_mask)?;
     let t = decoder_ids.dim(1)?;
-    let causal = layers::causal_bias(t, model.device())?;
+    let causal = layers::causal_bias(t, model.device(), enc.mask_bias.dtype())?;
     let mut cache = model.new_cache();
     let logits = model.decode(decoder_ids, &enc, &mut cache, Some(&causal))?;
     candle_nn::ops::log_softmax(&logits.to_dtype(DType::F32)?, D::Minus1)

@@ -359,7 +359,7 @@ impl T5 {
 
 impl Seq2SeqModel for T5 {
     fn encode(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<EncoderState> {
-        let mask_bias = layers::padding_bias(attention_mask)?;
+        let mask_bias = layers::padding_bias(attention_mask, self.lm_head.dtype())?;
         let s = input_ids.dim(1)?;
         let bias = self
             .encoder

@@ -28,6 +28,17 @@ pub enum DeviceChoice {
 }
 
 impl DeviceChoice {
+    /// The weight and activation type used when none is asked for: float32
+    /// on the CPU, where the fast paths are; bfloat16 on CUDA, which keeps
+    /// float32's range (T5 overflows float16); float16 on Metal.
+    pub fn default_dtype(self) -> DType {
+        match self {
+            DeviceChoice::Cpu => DType::F32,
+            DeviceChoice::Cuda(_) => DType::BF16,
+            DeviceChoice::Metal(_) => DType::F16,
+        }
+    }
+
     /// The candle device; fails when the feature is not compiled in.
     pub fn device(self) -> Result<Device, Error> {
         Ok(match self {
@@ -57,6 +68,9 @@ pub struct DecodeOptions {
     pub batch_size: usize,
     /// Optional bound on padded source tokens per batch. Default none.
     pub max_batch_tokens: Option<usize>,
+    /// Weight and activation type: f32, f16 or bf16. Default: the
+    /// device's ([`DeviceChoice::default_dtype`]).
+    pub dtype: Option<DType>,
 }
 
 impl Default for DecodeOptions {
@@ -68,6 +82,7 @@ impl Default for DecodeOptions {
             min_length: None,
             batch_size: 16,
             max_batch_tokens: None,
+            dtype: None,
         }
     }
 }
@@ -102,15 +117,28 @@ pub struct Seq2SeqTranslator {
     target_token: Option<String>,
 }
 
-/// Loads the architecture `config.json` names (`model_type`).
+/// Loads the architecture `config.json` names (`model_type`) in float32.
 pub fn load_model(files: &ModelFiles, device: &Device) -> Result<Box<dyn Seq2SeqModel>, Error> {
+    load_model_as(files, device, DType::F32)
+}
+
+/// Loads the model with weights and activations in `dtype` (f32, f16 or
+/// bf16); log-probabilities are always computed in float32.
+pub fn load_model_as(
+    files: &ModelFiles,
+    device: &Device,
+    dtype: DType,
+) -> Result<Box<dyn Seq2SeqModel>, Error> {
+    if !matches!(dtype, DType::F32 | DType::F16 | DType::BF16) {
+        return Err(Error::unsupported(&files.config, "dtype", dtype.as_str()));
+    }
     let value: serde_json::Value = crate::error::read_json(&files.config)?;
     let model_type = value
         .get("model_type")
         .and_then(|v| v.as_str())
         .unwrap_or("");
     let path = files.weights.path();
-    let vb = crate::weights::var_builder(&files.weights, DType::F32, device)?;
+    let vb = crate::weights::var_builder(&files.weights, dtype, device)?;
     let weights_err = |source| Error::Weights {
         path: path.into(),
         source,
@@ -146,8 +174,9 @@ impl Seq2SeqTranslator {
         options: DecodeOptions,
     ) -> Result<Self, Error> {
         let files = source.resolve()?;
+        let dtype = options.dtype.unwrap_or(device.default_dtype());
         let device = device.device()?;
-        let model = load_model(&files, &device)?;
+        let model = load_model_as(&files, &device, dtype)?;
         let tokenizer = TextTokenizer::load(&files.tokenizer, &files.id)?;
         if let Some(t) = &target_token {
             if tokenizer.token_to_id(t).is_none() {

@@ -5,13 +5,13 @@
 
 mod common;
 
-use candle_core::{Device, Tensor};
+use candle_core::{DType, Device, Tensor};
 use common::{fixture, floats, ids, json};
 use serde_json::Value;
 use shanyraq_models::decode::{generate, EarlyStopping, MaxLength, SearchParams};
 use shanyraq_models::model::teacher_forced_log_probs;
 use shanyraq_models::source::ModelSource;
-use shanyraq_models::translator::load_model;
+use shanyraq_models::translator::{load_model, load_model_as};
 use shanyraq_models::Seq2SeqModel;
 
 const TOL: f32 = 1e-4;
@@ -19,6 +19,75 @@ const TOL: f32 = 1e-4;
 fn load(name: &str) -> Box<dyn Seq2SeqModel> {
     let files = ModelSource::Local(fixture(name)).resolve().unwrap();
     load_model(&files, &Device::Cpu).unwrap()
+}
+
+/// Largest and mean |difference| between the teacher-forced
+/// log-probabilities of the target tokens and transformers' (float32), all
+/// sentences in one padded batch, with the model in `dtype`.
+fn teacher_forced_error(name: &str, dtype: DType) -> (f32, f32) {
+    let files = ModelSource::Local(fixture(name)).resolve().unwrap();
+    let model = load_model_as(&files, &Device::Cpu, dtype).unwrap();
+    let exp = json(name, "expected.json");
+    let sources: Vec<Vec<u32>> = exp["sources"].as_array().unwrap().iter().map(ids).collect();
+    let targets: Vec<Vec<u32>> = exp["targets"].as_array().unwrap().iter().map(ids).collect();
+    let sp = model.special_tokens();
+    let dec: Vec<Vec<u32>> = targets
+        .iter()
+        .map(|t| {
+            let mut d = vec![sp.decoder_start];
+            d.extend(&t[..t.len() - 1]);
+            d
+        })
+        .collect();
+    let (ids_t, mask) = padded(&sources, sp.pad);
+    let (dec_t, _) = padded(&dec, sp.pad);
+    let lp = teacher_forced_log_probs(model.as_ref(), &ids_t, &mask, &dec_t).unwrap();
+    assert_eq!(lp.dtype(), DType::F32);
+    let lp: Vec<Vec<Vec<f32>>> = lp.to_vec3().unwrap();
+    let want = &exp["teacher_forced"]["batch8"]["target_logprobs"];
+    let diffs: Vec<f32> = targets
+        .iter()
+        .enumerate()
+        .flat_map(|(i, target)| {
+            let row = &lp[i];
+            floats(&want[i])
+                .into_iter()
+                .enumerate()
+                .map(move |(t, w)| (row[t][target[t] as usize] - w).abs())
+        })
+        .collect();
+    let max = diffs.iter().copied().fold(0f32, f32::max);
+    (max, diffs.iter().sum::<f32>() / diffs.len() as f32)
+}
+
+#[test]
+fn half_precision_stays_close_to_float32() {
+    // What GPUs run by default (`DeviceChoice::default_dtype`), checked on
+    // the CPU: float16 keeps ~3 decimal digits, bfloat16 ~2.
+    // The errors follow each type's rounding unit (f16 2⁻¹¹, bf16 2⁻⁸):
+    // a wrong mask or a missed conversion gives errors of order 1.
+    for name in ["marian-tiny", "t5-tiny"] {
+        let f32_err = teacher_forced_error(name, DType::F32);
+        let f16_err = teacher_forced_error(name, DType::F16);
+        let bf16_err = teacher_forced_error(name, DType::BF16);
+        eprintln!("{name}: max, mean |diff| f32 {f32_err:?}, f16 {f16_err:?}, bf16 {bf16_err:?}");
+        assert!(f32_err.0 < TOL, "{name} f32 {f32_err:?}");
+        assert!(
+            f16_err.0 < 1.0 && f16_err.1 < 0.05,
+            "{name} f16 {f16_err:?}"
+        );
+        assert!(
+            bf16_err.0 < 3.0 && bf16_err.1 < 0.3,
+            "{name} bf16 {bf16_err:?}"
+        );
+    }
+    let files = ModelSource::Local(fixture("marian-tiny"))
+        .resolve()
+        .unwrap();
+    let err = load_model_as(&files, &Device::Cpu, DType::U8)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("dtype"), "{err}");
 }
 
 fn padded(seqs: &[Vec<u32>], pad: u32) -> (Tensor, Tensor) {

@@ -49,6 +49,10 @@ pub struct RunArgs {
     /// Device: cpu, cuda or metal.
     #[arg(long)]
     pub device: Option<String>,
+    /// Weight type: auto (f32 on cpu, bf16 on cuda, f16 on metal), f32,
+    /// f16 or bf16.
+    #[arg(long)]
+    pub dtype: Option<String>,
     /// Translation cache [default: $SHANYRAQ_CACHE_DIR, else ~/.cache/shanyraq].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -96,6 +100,7 @@ fn fill_config(args: &RunArgs) -> anyhow::Result<FillConfig> {
     d.beam = args.beam.or(d.beam);
     d.batch_size = args.batch_size.or(d.batch_size);
     d.device = args.device.clone().or(d.device.take());
+    d.dtype = args.dtype.clone().or(d.dtype.take());
     for (pair, dir) in &args.model_dir {
         let entry = direction(&mut config, pair)?;
         *entry = ModelEntry {

@@ -10,7 +10,7 @@ use clap::Args;
 use shanyraq_models::{DecodeOptions, MaxLength, ModelSource, Seq2SeqTranslator, Translator};
 
 use super::progress::Progress;
-use crate::fill::engine::parse_device;
+use crate::fill::engine::{parse_device, parse_dtype};
 use crate::lang::Lang;
 
 /// Lines translated per call: big enough for full batches, small enough
@@ -55,6 +55,10 @@ pub struct TranslateArgs {
     /// Device: cpu, cuda[:N] or metal[:N].
     #[arg(long, default_value = "cpu")]
     pub device: String,
+    /// Weight type: auto (f32 on cpu, bf16 on cuda, f16 on metal), f32,
+    /// f16 or bf16.
+    #[arg(long, default_value = "auto")]
+    pub dtype: String,
 }
 
 /// Parses `--max-length`: `64`, `2x`, `10+1.5x`.
@@ -114,7 +118,9 @@ pub fn run(args: TranslateArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         }
     };
     let device = parse_device(&args.device).map_err(anyhow::Error::msg)?;
+    let dtype = parse_dtype(&args.dtype).map_err(anyhow::Error::msg)?;
     let options = DecodeOptions {
+        dtype,
         beam_size: args.beam,
         length_penalty: args.length_penalty,
         max_length: args.max_length,

@@ -6,6 +6,7 @@
 //! beam = 4
 //! batch_size = 16
 //! device = "cpu"        # or "cuda", "metal"
+//! dtype = "auto"        # f32 on cpu, bf16 on cuda, f16 on metal; or f32, f16, bf16
 //!
 //! [models.kk-en]        # one table per direction
 //! repo = "Helsinki-NLP/opus-mt-tc-bible-big-trk-deu_eng_fra_por_spa"
@@ -36,6 +37,9 @@ pub struct DecodeSettings {
     pub batch_size: Option<usize>,
     /// `cpu` (default), `cuda` or `metal`.
     pub device: Option<String>,
+    /// Weight type: `auto` (default: f32 on cpu, bf16 on cuda, f16 on
+    /// metal), `f32`, `f16` or `bf16`.
+    pub dtype: Option<String>,
     /// Length penalty exponent. Default: the model's generation config.
     pub length_penalty: Option<f32>,
     /// Maximum output tokens. Default: the model's generation config.
@@ -48,6 +52,7 @@ impl DecodeSettings {
             beam: self.beam.or(base.beam),
             batch_size: self.batch_size.or(base.batch_size),
             device: self.device.clone().or_else(|| base.device.clone()),
+            dtype: self.dtype.clone().or_else(|| base.dtype.clone()),
             length_penalty: self.length_penalty.or(base.length_penalty),
             max_length: self.max_length.or(base.max_length),
         }
@@ -113,6 +118,16 @@ pub struct ModelSpec {
 }
 
 impl ModelSpec {
+    /// The weight type the model runs in (`f32`, `f16`, `bf16`): the
+    /// configured one, else the device's default; `None` when either is
+    /// not understood (loading then fails with the reason).
+    pub fn dtype(&self) -> Option<&'static str> {
+        let d = &self.decode;
+        let device = super::engine::parse_device(d.device.as_deref().unwrap_or("cpu")).ok()?;
+        let dtype = super::engine::parse_dtype(d.dtype.as_deref().unwrap_or("auto")).ok()?;
+        Some(dtype.unwrap_or(device.default_dtype()).as_str())
+    }
+
     /// The id recorded next to each machine translation.
     pub fn id(&self) -> String {
         match &self.location {
@@ -122,10 +137,14 @@ impl ModelSpec {
     }
 
     /// The settings that change the output, as recorded in the output and
-    /// in cache keys (batch size and device do not change it).
+    /// in cache keys (batch size does not change it; the device does only
+    /// through the weight type, named when it is not float32).
     pub fn settings(&self) -> String {
         let d = &self.decode;
         let mut s = format!("beam={}", d.beam.unwrap_or(4));
+        if let Some(dtype) = self.dtype().filter(|t| *t != "f32") {
+            s.push_str(&format!(";dtype={dtype}"));
+        }
         if let Some(lp) = d.length_penalty {
             s.push_str(&format!(";length_penalty={lp}"));
         }
@@ -230,6 +249,19 @@ mod tests {
         );
         assert_eq!(spec.target_token.as_deref(), Some(">>eng<<"));
         assert_eq!(spec.settings(), "beam=4;target_token=>>eng<<");
+    }
+
+    #[test]
+    fn the_weight_type_is_in_the_settings_unless_float32() {
+        let c = parse("[defaults]\ndevice = \"cuda\"\n[models.kk-ru]\ndevice = \"cpu\"\n[models.ru-kk]\ndtype = \"f16\"\n").unwrap();
+        let kk_en = c.spec(Lang::Kk, Lang::En).unwrap();
+        assert_eq!(kk_en.dtype(), Some("bf16"));
+        assert_eq!(kk_en.settings(), "beam=4;dtype=bf16;target_token=>>eng<<");
+        let kk_ru = c.spec(Lang::Kk, Lang::Ru).unwrap();
+        assert_eq!(kk_ru.settings(), "beam=4");
+        assert_eq!(c.spec(Lang::Ru, Lang::Kk).unwrap().dtype(), Some("f16"));
+        let bad = parse("[defaults]\ndtype = \"int8\"\n").unwrap();
+        assert_eq!(bad.spec(Lang::Kk, Lang::Ru).unwrap().dtype(), None);
     }
 
     #[test]

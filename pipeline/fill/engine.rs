@@ -1,7 +1,8 @@
 //! The [`TranslatorFactory`] that loads real models with `shanyraq-models`.
 
 use shanyraq_models::{
-    DecodeOptions, DeviceChoice, Error, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
+    DType, DecodeOptions, DeviceChoice, Error, MaxLength, ModelSource, Seq2SeqTranslator,
+    Translator,
 };
 
 use super::config::{ModelLocation, ModelSpec};
@@ -11,7 +12,20 @@ use super::TranslatorFactory;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EngineFactory;
 
-/// Parses `cpu`, `cuda`, `cuda:1`, `metal`.
+/// Parses `--dtype`: `auto` (the device's default), `f32`, `f16`, `bf16`.
+pub fn parse_dtype(s: &str) -> Result<Option<DType>, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "auto" => Ok(None),
+        "f32" | "float32" => Ok(Some(DType::F32)),
+        "f16" | "float16" => Ok(Some(DType::F16)),
+        "bf16" | "bfloat16" => Ok(Some(DType::BF16)),
+        _ => Err(format!(
+            "unknown dtype `{s}`; use auto (f32 on cpu, bf16 on cuda, f16 on metal), f32, f16 or bf16"
+        )),
+    }
+}
+
+/// Parses `--device`: `cpu`, `cuda[:N]` (or `gpu[:N]`), `metal[:N]`.
 pub fn parse_device(s: &str) -> Result<DeviceChoice, String> {
     let (kind, index) = match s.split_once(':') {
         Some((k, i)) => (
@@ -45,7 +59,13 @@ impl TranslatorFactory for EngineFactory {
                 model: spec.id(),
                 reason,
             })?;
+        let dtype =
+            parse_dtype(d.dtype.as_deref().unwrap_or("auto")).map_err(|reason| Error::Load {
+                model: spec.id(),
+                reason,
+            })?;
         let options = DecodeOptions {
+            dtype,
             beam_size: Some(d.beam.unwrap_or(4)),
             length_penalty: d.length_penalty,
             max_length: d.max_length.map(MaxLength::Absolute),
