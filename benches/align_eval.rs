@@ -312,6 +312,7 @@ fn main() {
     if args.iter().any(|a| a == "--errors") {
         errors(&flores_cases(&data, "rus_Cyrl.dev", 1), Lang::Kk, Lang::Ru);
         errors(&flores_cases(&data, "eng_Latn.dev", 1), Lang::Kk, Lang::En);
+        errors(&textberg(&data, &["dev"]), Lang::De, Lang::Fr);
         return;
     }
     if args.iter().any(|a| a == "--long") {
