@@ -320,13 +320,13 @@ impl AnchorAligner {
             .collect();
         let o = &self.opts;
         let mut similarity = Similarity::new(&ev);
-        let prior_costs: Vec<f64> = SHAPES.iter().map(|&(_, p)| -p.ln()).collect();
+        // −ln prior by (source, target) sentence counts.
+        let mut prior_costs = [[0.0f64; 5]; 5];
+        for &((a, b), p) in &SHAPES {
+            prior_costs[a][b] = -p.ln();
+        }
         let mut bead_cost = |s: Range<usize>, t: Range<usize>, ceiling: f64| -> f64 {
-            let shape = (s.len(), t.len());
-            let mut cost = SHAPES
-                .iter()
-                .position(|&(sh, _)| sh == shape)
-                .map_or(0.0, |k| prior_costs[k]);
+            let mut cost = prior_costs[s.len()][t.len()];
             if s.is_empty() || t.is_empty() {
                 return cost + o.deletion_cost * (s.len() + t.len()) as f64;
             }
