@@ -255,3 +255,39 @@ fn resume_without_a_cache_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
 }
+
+#[test]
+fn hub_models_are_recorded_by_the_commit_their_revision_names() {
+    // The tiny Marian as Hub repo `shanyraq/marian-tiny` in a Hugging Face
+    // cache whose refs/main points at a snapshot, used offline.
+    let t = Setup::new(&tiny_model());
+    let commit = "89abcdef0123456789abcdef0123456789abcdef";
+    let repo_dir = t.path("hf/hub/models--shanyraq--marian-tiny");
+    copy_dir(&tiny_model(), &repo_dir.join("snapshots").join(commit));
+    fs::create_dir_all(repo_dir.join("refs")).unwrap();
+    fs::write(repo_dir.join("refs/main"), commit).unwrap();
+    let out = t.path("hub.tmx");
+    let mut args = t.args(&out);
+    // `--model` overrides the config's local paths for kk-en only.
+    args.extend(["--model".into(), "kk-en=shanyraq/marian-tiny".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = Command::new(env!("CARGO_BIN_EXE_shanyraq"))
+        .args(&args)
+        .env("HF_HOME", t.path("hf"))
+        .env("HF_HUB_OFFLINE", "1")
+        .env_remove("HF_HUB_CACHE")
+        .env_remove("SHANYRAQ_LOG")
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    let pinned = format!("shanyraq/marian-tiny@{commit}");
+    let english_mt: Vec<_> = units(&out)
+        .into_iter()
+        .filter_map(|u| u.variant(Lang::En).cloned())
+        .filter(|v| v.prop("x-origin") == Some("mt"))
+        .collect();
+    assert!(!english_mt.is_empty());
+    for v in english_mt {
+        assert_eq!(v.prop("x-mt-model"), Some(pinned.as_str()));
+    }
+}

@@ -98,6 +98,27 @@ fn assemble(
 }
 
 impl ModelSource {
+    /// The id outputs record for this model, known before loading it:
+    /// `repo@commit` when the Hub (or, offline, the cache) says which
+    /// commit the revision names now, else `repo@revision`; the directory
+    /// for a local model. Asking first lets a run look up translations it
+    /// has cached under the exact weights that would make them again.
+    pub fn pinned_id(&self) -> String {
+        match self {
+            ModelSource::Local(dir) => dir.display().to_string(),
+            ModelSource::Hub { repo, revision } => {
+                let rev = revision.as_deref().unwrap_or("main");
+                let is_commit = rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit());
+                let commit = if is_commit {
+                    None
+                } else {
+                    hub::commit(repo, rev)
+                };
+                format!("{repo}@{}", commit.as_deref().unwrap_or(rev))
+            }
+        }
+    }
+
     /// Finds (downloading if needed) the model's files.
     pub fn resolve(&self) -> Result<ModelFiles, Error> {
         match self {
@@ -151,6 +172,46 @@ mod hub {
     use hf_hub::api::sync::ApiBuilder;
     use hf_hub::{Cache, Repo, RepoType};
 
+    /// The Hub API over the standard cache.
+    fn api(repo_id: &str, cache_dir: &Path) -> Result<hf_hub::api::sync::Api, Error> {
+        ApiBuilder::from_cache(Cache::new(cache_dir.to_path_buf()))
+            .with_progress(false)
+            .with_endpoint(
+                std::env::var("HF_ENDPOINT").unwrap_or_else(|_| "https://huggingface.co".into()),
+            )
+            .build()
+            .map_err(|e| Error::Hub {
+                repo: repo_id.into(),
+                file: String::new(),
+                reason: e.to_string(),
+            })
+    }
+
+    /// The commit `revision` names now: the Hub's answer, or, offline or
+    /// when the Hub cannot be reached, the cache's `refs/<revision>`.
+    pub(super) fn commit(repo_id: &str, revision: &str) -> Option<String> {
+        let cache_dir = hub_cache_dir()?;
+        let repo = Repo::with_revision(repo_id.to_string(), RepoType::Model, revision.into());
+        if !hub_offline() {
+            if let Ok(info) = api(repo_id, &cache_dir).and_then(|a| {
+                a.repo(repo.clone()).info().map_err(|e| Error::Hub {
+                    repo: repo_id.into(),
+                    file: String::new(),
+                    reason: e.to_string(),
+                })
+            }) {
+                return Some(info.sha);
+            }
+        }
+        let refs = cache_dir
+            .join(repo.folder_name())
+            .join("refs")
+            .join(revision);
+        let commit = std::fs::read_to_string(refs).ok()?;
+        let commit = commit.trim();
+        (!commit.is_empty()).then(|| commit.to_string())
+    }
+
     pub(super) fn resolve(repo_id: &str, revision: Option<&str>) -> Result<ModelFiles, Error> {
         let rev = revision.unwrap_or("main").to_string();
         let id = format!("{repo_id}@{rev}");
@@ -184,17 +245,7 @@ mod hub {
             return assemble(id, from_cache("HF_HUB_OFFLINE is set".into()))
                 .map(|f| with_commit(repo_id, f));
         }
-        let api = ApiBuilder::from_cache(Cache::new(cache_dir.clone()))
-            .with_progress(false)
-            .with_endpoint(
-                std::env::var("HF_ENDPOINT").unwrap_or_else(|_| "https://huggingface.co".into()),
-            )
-            .build()
-            .map_err(|e| Error::Hub {
-                repo: repo_id.into(),
-                file: String::new(),
-                reason: e.to_string(),
-            })?;
+        let api = api(repo_id, &cache_dir)?;
         let api_repo = api.repo(repo.clone());
         let siblings = match api_repo.info() {
             Ok(info) => info
@@ -247,6 +298,10 @@ mod hub {
 #[cfg(not(feature = "hub"))]
 mod hub {
     use super::*;
+
+    pub(super) fn commit(_repo_id: &str, _revision: &str) -> Option<String> {
+        None
+    }
 
     pub(super) fn resolve(repo_id: &str, _revision: Option<&str>) -> Result<ModelFiles, Error> {
         Err(Error::Hub {

@@ -43,6 +43,14 @@ fn hub_sources_use_the_cache_and_fail_clearly() {
         "shanyraq/marian-tiny@0123456789abcdef0123456789abcdef01234567"
     );
     assert!(files.config.starts_with(&snapshot));
+    // Known before loading too, from the cache's refs/main.
+    assert_eq!(cached.pinned_id(), files.id);
+    assert_eq!(missing.pinned_id(), "shanyraq/absent@main");
+    let tagged = ModelSource::Hub {
+        repo: "shanyraq/marian-tiny".into(),
+        revision: Some("v1".into()),
+    };
+    assert_eq!(tagged.pinned_id(), "shanyraq/marian-tiny@v1");
     assert!(files.generation_config.is_some());
     assert!(files.tokenizer.source_spm.is_some());
     let err = missing.resolve().unwrap_err();
@@ -56,6 +64,7 @@ fn hub_sources_use_the_cache_and_fail_clearly() {
     std::env::remove_var("HF_HUB_OFFLINE");
     std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
     assert!(cached.resolve().is_ok());
+    assert_eq!(cached.pinned_id(), files.id);
     let err = missing.resolve().unwrap_err();
     assert!(
         matches!(&err, Error::Hub { reason, .. } if reason.contains("unreachable")),

@@ -44,15 +44,29 @@ pub fn parse_device(s: &str) -> Result<DeviceChoice, String> {
     }
 }
 
+fn source_of(spec: &ModelSpec) -> ModelSource {
+    match &spec.location {
+        ModelLocation::Hub { repo, revision } => ModelSource::Hub {
+            repo: repo.clone(),
+            revision: Some(revision.clone()),
+        },
+        ModelLocation::Local(path) => ModelSource::Local(path.clone()),
+    }
+}
+
 impl TranslatorFactory for EngineFactory {
+    /// `repo@commit`: a branch such as `main` moves, and a translation must
+    /// name the weights that made it (and not be reused from the cache
+    /// once they change).
+    fn model_id(&self, spec: &ModelSpec) -> String {
+        match &spec.location {
+            ModelLocation::Hub { .. } => source_of(spec).pinned_id(),
+            ModelLocation::Local(_) => spec.id(),
+        }
+    }
+
     fn load(&self, spec: &ModelSpec) -> Result<Box<dyn Translator>, Error> {
-        let source = match &spec.location {
-            ModelLocation::Hub { repo, revision } => ModelSource::Hub {
-                repo: repo.clone(),
-                revision: Some(revision.clone()),
-            },
-            ModelLocation::Local(path) => ModelSource::Local(path.clone()),
-        };
+        let source = source_of(spec);
         let d = &spec.decode;
         let device =
             parse_device(d.device.as_deref().unwrap_or("cpu")).map_err(|reason| Error::Load {

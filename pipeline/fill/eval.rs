@@ -75,9 +75,9 @@ pub fn evaluate(
             out.push(report);
             continue;
         };
-        report.model = spec.id();
+        report.model = factory.model_id(&spec);
         let scope = CacheScope {
-            model: spec.id(),
+            model: report.model.clone(),
             src: "kk".into(),
             tgt: tgt.code().into(),
             settings: spec.settings(),

@@ -32,6 +32,12 @@ pub trait TranslatorFactory {
         &self,
         spec: &ModelSpec,
     ) -> std::result::Result<Box<dyn Translator>, shanyraq_models::Error>;
+
+    /// The id recorded with the model's translations and in their cache
+    /// keys, known before loading: by default the configured one.
+    fn model_id(&self, spec: &ModelSpec) -> String {
+        spec.id()
+    }
 }
 
 /// Sources translated per call, so progress and the cache advance steadily
@@ -179,7 +185,7 @@ pub fn fill(
             report.directions.push(d);
             continue;
         };
-        d.model = spec.id();
+        d.model = factory.model_id(&spec);
         d.settings = spec.settings();
         let scope = CacheScope {
             model: d.model.clone(),
