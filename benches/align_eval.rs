@@ -341,7 +341,7 @@ fn main() {
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1).cloned());
     let wanted = |label: &str| only.as_ref().is_none_or(|o| label == o.as_str());
-    // Seed 7 is the reporting seed; --tune uses seed 1.
+    // Seed 7 is the reporting seed; the tuning grids use seeds 1–3.
     let sets: Vec<(&str, Lang, Lang, Vec<Case>)> = vec![
         (
             "FLORES synthetic kk–ru",
@@ -442,9 +442,16 @@ fn main() {
 
 /// The development sets weights are tuned on (never the test sets).
 fn dev_sets(data: &Path) -> Vec<(Lang, Lang, Vec<Case>)> {
+    // Three seeds of synthetic edits: with one, choices that moved F1 by
+    // 0.008 on seed 1 went the other way on seed 7.
+    let flores = |file: &str| -> Vec<Case> {
+        (1..=3)
+            .flat_map(|seed| flores_cases(data, file, seed))
+            .collect()
+    };
     vec![
-        (Lang::Kk, Lang::Ru, flores_cases(data, "rus_Cyrl.dev", 1)),
-        (Lang::Kk, Lang::En, flores_cases(data, "eng_Latn.dev", 1)),
+        (Lang::Kk, Lang::Ru, flores("rus_Cyrl.dev")),
+        (Lang::Kk, Lang::En, flores("eng_Latn.dev")),
         (Lang::De, Lang::Fr, textberg(data, &["dev"])),
     ]
 }
@@ -497,8 +504,8 @@ fn tune(data: &Path) {
 fn tune_search(data: &Path) {
     let mut candidates = Vec::new();
     for simple_first_pass in [false, true] {
-        for corridor in [8, 12] {
-            for band in [4, 6] {
+        for corridor in [12] {
+            for band in [4] {
                 let opts = AlignOptions {
                     simple_first_pass,
                     corridor,
