@@ -504,19 +504,17 @@ fn tune(data: &Path) {
 fn tune_search(data: &Path) {
     let mut candidates = Vec::new();
     for simple_first_pass in [false, true] {
-        for corridor in [12] {
-            for band in [4] {
-                let opts = AlignOptions {
-                    simple_first_pass,
-                    corridor,
-                    realign_band: Some(band),
-                    ..AlignOptions::default()
-                };
-                candidates.push((
-                    format!("simple={simple_first_pass} corridor={corridor} band={band}"),
-                    opts,
-                ));
-            }
+        for (corridor, band) in [(12, 4), (8, 4), (12, 6)] {
+            let opts = AlignOptions {
+                simple_first_pass,
+                corridor,
+                realign_band: Some(band),
+                ..AlignOptions::default()
+            };
+            candidates.push((
+                format!("simple={simple_first_pass} corridor={corridor} band={band}"),
+                opts,
+            ));
         }
     }
     grid(data, candidates);
