@@ -79,8 +79,10 @@ impl Row {
 pub struct AlignResources(Vec<((Lang, Lang), Arc<Lexicon>)>, Option<SharedEmbedder>);
 
 impl AlignResources {
-    /// Adds the dictionary of `src → tgt` (hunalign's `tgt @ src` lines).
+    /// Sets the dictionary of `src → tgt` (hunalign's `tgt @ src` lines),
+    /// replacing an earlier one.
     pub fn insert(&mut self, src: Lang, tgt: Lang, lexicon: Lexicon) {
+        self.0.retain(|(k, _)| *k != (src, tgt));
         self.0.push(((src, tgt), Arc::new(lexicon)));
     }
 

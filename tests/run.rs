@@ -214,3 +214,50 @@ fn a_dictionary_can_be_given_per_pair() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_config_names_the_aligner_resources() {
+    // `[align]` in shanyraq.toml: a dictionary relative to the file, and an
+    // encoder; both used with --no-fill, and --encoder overrides the file.
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        root().join("corpora/dictionaries/kk-en.kaznu.dic"),
+        dir.path().join("kk-en.dic"),
+    )
+    .unwrap();
+    let config = dir.path().join("shanyraq.toml");
+    fs::write(
+        &config,
+        "[align]\nencoder = \"/no/such/encoder\"\ndictionaries = { kk-en = \"kk-en.dic\" }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("o.jsonl");
+    let cfg = config.to_str().unwrap();
+    let o = run_jsonl(&corpus("demo"), &out, &["--config", cfg]);
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains("/no/such/encoder"),
+        "the configured encoder was tried: {}",
+        stderr(&o)
+    );
+    let o = run_jsonl(
+        &corpus("demo"),
+        &out,
+        &["--config", cfg, "--encoder", "none"],
+    );
+    assert_ok(&o);
+    assert!(!stderr(&o).contains("/no/such/encoder"), "{}", stderr(&o));
+    // A dictionary that is not there is named, with the config's directory.
+    fs::remove_file(dir.path().join("kk-en.dic")).unwrap();
+    let o = run_jsonl(
+        &corpus("demo"),
+        &out,
+        &["--config", cfg, "--encoder", "none"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("kk-en.dic"), "{}", stderr(&o));
+    fs::write(&config, "[align]\nencodr = \"e5-small\"\n").unwrap();
+    let o = run_jsonl(&corpus("demo"), &out, &["--config", cfg]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("encodr"), "{}", stderr(&o));
+}

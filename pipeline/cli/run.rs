@@ -70,9 +70,10 @@ pub struct RunArgs {
     pub dict: Vec<(String, String)>,
     /// Sentence encoder for embedding evidence in the aligner: none,
     /// e5-small, labse or a model directory (falls back to none with a
-    /// warning if it cannot be loaded).
-    #[arg(long, default_value = "none")]
-    pub encoder: String,
+    /// warning if it cannot be loaded) [default: `[align] encoder` of the
+    /// config, else none].
+    #[arg(long)]
+    pub encoder: Option<String>,
     /// Translate N Kazakh sentences that have human Russian/English
     /// translations and report BLEU and chrF against them per direction.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -90,12 +91,16 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
     Ok((pair.to_string(), value.to_string()))
 }
 
-/// The fill configuration: file, then flags.
-fn fill_config(args: &RunArgs) -> anyhow::Result<FillConfig> {
-    let mut config = match &args.config {
+/// `shanyraq.toml` (`--config`), or the defaults.
+fn read_config(args: &RunArgs) -> anyhow::Result<FillConfig> {
+    Ok(match &args.config {
         Some(path) => FillConfig::read(path)?,
         None => FillConfig::default(),
-    };
+    })
+}
+
+/// The fill configuration: file, then flags.
+fn fill_config(args: &RunArgs, mut config: FillConfig) -> anyhow::Result<FillConfig> {
     let d = &mut config.defaults;
     d.beam = args.beam.or(d.beam);
     d.batch_size = args.batch_size.or(d.batch_size);
@@ -178,26 +183,34 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         );
     }
     let factory = crate::fill::engine::EngineFactory;
+    let config = read_config(&args)?;
+    let align = config.align.clone();
     let fill = if args.no_fill {
         None
     } else {
         Some(FillSetup {
-            config: fill_config(&args)?,
+            config: fill_config(&args, config)?,
             factory: &factory,
             cache_dir,
             eval_sample: args.eval_sample,
         })
     };
     let mut resources = crate::row::AlignResources::default();
-    for (pair, file) in &args.dict {
+    // The config's dictionaries, then --dict (which replaces a pair's).
+    let mut dictionaries: Vec<(String, PathBuf)> = align.dictionaries.into_iter().collect();
+    dictionaries.extend(args.dict.iter().map(|(p, f)| (p.clone(), PathBuf::from(f))));
+    for (pair, file) in &dictionaries {
         let (src, tgt) = pair
             .split_once('-')
             .and_then(|(a, b)| Some((crate::Lang::from_tag(a)?, crate::Lang::from_tag(b)?)))
-            .ok_or_else(|| anyhow::anyhow!("--dict `{pair}`: name a pair such as kk-en"))?;
-        let lexicon = crate::align::lexicon::Lexicon::read_hunalign(Path::new(file))?;
+            .ok_or_else(|| anyhow::anyhow!("dictionary `{pair}`: name a pair such as kk-en"))?;
+        let lexicon = crate::align::lexicon::Lexicon::read_hunalign(file)?;
         resources.insert(src, tgt, lexicon);
     }
-    resources.set_encoder(crate::align::embed::load_or_warn(&args.encoder));
+    let encoder = args.encoder.clone().or(align.encoder);
+    resources.set_encoder(crate::align::embed::load_or_warn(
+        encoder.as_deref().unwrap_or("none"),
+    ));
     let opts = JobOptions {
         corpus: args.corpus.clone(),
         skip_invalid: args.skip_invalid,

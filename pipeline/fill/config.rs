@@ -16,6 +16,9 @@
 //! [models.kk-ru]
 //! path = "/models/kazRush-kk-ru"   # a local directory instead of the Hub
 //! beam = 5
+//!
+//! [align]               # see `AlignSettings`
+//! encoder = "e5-small"
 //! ```
 
 use std::collections::BTreeMap;
@@ -86,6 +89,26 @@ pub struct FillConfig {
     /// Per-direction tables, keyed `kk-en`, `ru-kk`, ...
     #[serde(default)]
     pub models: BTreeMap<String, ModelEntry>,
+    /// The aligner's resources.
+    #[serde(default)]
+    pub align: AlignSettings,
+}
+
+/// The `[align]` table: what the aligner uses besides the text.
+///
+/// ```toml
+/// [align]
+/// encoder = "e5-small"                          # none, e5-small, labse or a directory
+/// dictionaries = { kk-en = "dicts/kk-en.dic" }  # hunalign format, relative to this file
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlignSettings {
+    /// Sentence encoder for embedding evidence (`--encoder` overrides it).
+    pub encoder: Option<String>,
+    /// Bilingual dictionaries per pair (`--dict` adds to and overrides them).
+    #[serde(default)]
+    pub dictionaries: BTreeMap<String, PathBuf>,
 }
 
 /// Where a model comes from.
@@ -178,6 +201,14 @@ impl FillConfig {
                     path: path.to_path_buf(),
                     message: format!("[models.{key}]: name a direction between kk, ru and en, e.g. [models.kk-en]"),
                 });
+            }
+        }
+        // Dictionary paths are relative to the file that names them.
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut config = config;
+        for file in config.align.dictionaries.values_mut() {
+            if file.is_relative() {
+                *file = base.join(&*file);
             }
         }
         Ok(config)
