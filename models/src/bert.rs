@@ -280,7 +280,7 @@ impl Bert {
     /// attention mask (1 = token, 0 = padding).
     pub fn forward(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let mut xs = self.embeddings.forward(ids, mask)?;
-        let bias = layers::padding_bias(mask, DType::F32)?;
+        let bias = layers::padding_bias(mask, xs.dtype())?;
         for layer in &self.layers {
             xs = layer.forward(&xs, &bias)?;
         }

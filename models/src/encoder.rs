@@ -49,6 +49,10 @@ pub struct EncoderOptions {
     /// Bound on padded tokens per batch (`rows × longest`), so that a few long
     /// sentences do not make one huge attention tensor.
     pub max_batch_tokens: usize,
+    /// Weight and activation type; `None`: the device's
+    /// ([`DeviceChoice::default_dtype`]). Pooling and normalisation run in
+    /// float32 whatever it is.
+    pub dtype: Option<DType>,
 }
 
 impl EncoderOptions {
@@ -60,6 +64,7 @@ impl EncoderOptions {
             normalize: true,
             batch_size: 32,
             max_batch_tokens: 8192,
+            dtype: None,
         }
     }
 
@@ -121,6 +126,10 @@ impl SentenceEncoder {
         options: EncoderOptions,
     ) -> Result<Self, Error> {
         let files = source.resolve()?;
+        let dtype = options.dtype.unwrap_or(device.default_dtype());
+        if !matches!(dtype, DType::F32 | DType::F16 | DType::BF16) {
+            return Err(Error::unsupported(&files.config, "dtype", dtype.as_str()));
+        }
         let device = device.device()?;
         let cfg = Config::from_file(&files.config)?;
         let path = files.weights.path().to_path_buf();
@@ -128,7 +137,7 @@ impl SentenceEncoder {
             path: path.clone(),
             source,
         };
-        let vb = crate::weights::var_builder(&files.weights, DType::F32, &device)?;
+        let vb = crate::weights::var_builder(&files.weights, dtype, &device)?;
         let model = Bert::new(cfg, vb).map_err(weights_err)?;
         let tj = files
             .tokenizer
@@ -266,10 +275,10 @@ impl SentenceEncoder {
         let mask = Tensor::from_vec(mask, (b, t), &self.device)?;
         let hidden = self.model.forward(&ids, &mask)?;
         let pooled = match self.options.pooling {
-            Pooling::Mean => bert::mean_pool(&hidden, &mask)?,
-            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
+            Pooling::Mean => bert::mean_pool(&hidden.to_dtype(DType::F32)?, &mask)?,
+            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?.to_dtype(DType::F32)?,
             Pooling::Pooler => match self.model.pool(&hidden) {
-                Some(p) => p?,
+                Some(p) => p?.to_dtype(DType::F32)?,
                 None => {
                     return Err(Error::Load {
                         model: self.id.clone(),
@@ -283,7 +292,7 @@ impl SentenceEncoder {
         } else {
             pooled
         };
-        Ok(pooled.to_dtype(DType::F32)?.to_vec2()?)
+        Ok(pooled.to_vec2()?)
     }
 }
 

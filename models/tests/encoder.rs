@@ -345,6 +345,33 @@ fn e5_embeddings_match_reference() {
 }
 
 #[test]
+fn e5_in_half_precision_stays_close_to_float32() {
+    // What a GPU runs by default, checked on the CPU.
+    let Some(dir) = e5_dir() else { return };
+    let sentences: Vec<&str> = TRIPLES.iter().flatten().copied().collect();
+    let full = e5().unwrap().lock().unwrap().encode(&sentences).unwrap();
+    for (dtype, floor) in [(DType::F16, 0.999), (DType::BF16, 0.99)] {
+        let mut enc = SentenceEncoder::load_with(
+            &ModelSource::Local(dir.clone()),
+            DeviceChoice::Cpu,
+            EncoderOptions {
+                dtype: Some(dtype),
+                ..EncoderOptions::e5()
+            },
+        )
+        .unwrap();
+        let half = enc.encode(&sentences).unwrap();
+        let worst = full
+            .iter()
+            .zip(&half)
+            .map(|(a, b)| cosine(a, b))
+            .fold(1.0, f32::min);
+        eprintln!("{dtype:?}: lowest cosine to float32 {worst:.5}");
+        assert!(worst >= floor, "{dtype:?}: {worst}");
+    }
+}
+
+#[test]
 fn e5_translations_score_higher_than_non_translations() {
     let Some(enc) = e5() else { return };
     let sentences: Vec<&str> = TRIPLES.iter().flatten().copied().collect();
