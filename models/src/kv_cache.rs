@@ -46,6 +46,13 @@ impl CacheSlot {
     }
 }
 
+/// `MaybeUninit::write_copy_of_slice`, which needs Rust 1.93.
+fn copy_into(dst: &mut [std::mem::MaybeUninit<f32>], src: &[f32]) {
+    for (d, &v) in dst.iter_mut().zip(src) {
+        d.write(v);
+    }
+}
+
 /// `cat([prev[order], new], steps)`: rows of `prev` picked by `order` (all,
 /// in order, when `None`), then `new`'s steps after them. One copy on the
 /// CPU; `index_select` and `cat` elsewhere.
@@ -59,18 +66,25 @@ fn gather_append(prev: &Tensor, new: &Tensor, order: Option<&[u32]>) -> Result<T
         let out = crate::cpu::with_cpu_slice(&p, |p| {
             crate::cpu::with_cpu_slice(&n, |n| {
                 let (sp, sn, so) = (t_prev * d, t_new * d, (t_prev + t_new) * d);
-                let mut out = vec![0f32; rows * heads * so];
-                out.par_chunks_mut(heads * so)
+                // Every element is copied in below, so the buffer is not
+                // zero-filled first (that was a memset of the whole cache
+                // at every step).
+                let mut out: Vec<f32> = Vec::with_capacity(rows * heads * so);
+                out.spare_capacity_mut()
+                    .par_chunks_mut(heads * so)
                     .enumerate()
                     .for_each(|(r, row)| {
                         let from = order.map_or(r, |o| o[r] as usize);
                         for (h, dst) in row.chunks_exact_mut(so).enumerate() {
                             let src = (from * heads + h) * sp;
-                            dst[..sp].copy_from_slice(&p[src..src + sp]);
+                            copy_into(&mut dst[..sp], &p[src..src + sp]);
                             let src = (r * heads + h) * sn;
-                            dst[sp..].copy_from_slice(&n[src..src + sn]);
+                            copy_into(&mut dst[sp..], &n[src..src + sn]);
                         }
                     });
+                // SAFETY: the rows × heads chunks of `so` values each were
+                // all written above.
+                unsafe { out.set_len(rows * heads * so) };
                 out
             })
         })?
