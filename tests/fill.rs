@@ -291,3 +291,18 @@ fn hub_models_are_recorded_by_the_commit_their_revision_names() {
         assert_eq!(v.prop("x-mt-model"), Some(pinned.as_str()));
     }
 }
+
+#[test]
+fn a_mistyped_device_or_weight_type_fails_before_any_work() {
+    let t = Setup::new(&tiny_model());
+    let out = t.path("o.tmx");
+    for (flag, value, said) in [
+        ("--device", "cuda:x", "bad device index"),
+        ("--dtype", "int4", "unknown dtype `int4`"),
+    ] {
+        let o = t.fill(&out, &[flag, value]);
+        assert!(!o.status.success(), "{flag} {value}");
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+        assert!(!out.exists(), "nothing is written");
+    }
+}
