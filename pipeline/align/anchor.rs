@@ -143,6 +143,10 @@ const SHAPES: [(Shape, f64); 12] = [
 /// the anchor corridor before the corridor is widened.
 const CORRIDOR_MARGIN: usize = 5;
 
+/// The most DP cells a widened corridor may hold: 4M cells take 36 MB
+/// (a cost and a back pointer each), whatever the document's length.
+const WIDEST_CORRIDOR: usize = 4_000_000;
+
 /// The model-free aligner for one language pair.
 #[derive(Debug, Clone)]
 pub struct AnchorAligner {
@@ -175,6 +179,13 @@ impl AnchorAligner {
         let mean = ((ls + lt / c) / 2.0).max(1.0);
         neg_ln_two_tail((lt - ls * c) / (mean * self.length.variance).sqrt())
     }
+}
+
+/// Whether a corridor of half-width `wider` around an n × m grid stays
+/// within [`WIDEST_CORRIDOR`] cells (or the whole grid does).
+fn may_widen(wider: usize, n: usize, m: usize) -> bool {
+    (2 * wider + 1).saturating_mul(n + 1) <= WIDEST_CORRIDOR
+        || n.saturating_mul(m) <= WIDEST_CORRIDOR
 }
 
 /// The anchors of `chain` that a neighbour in the chain confirms: one
@@ -364,10 +375,14 @@ impl AnchorAligner {
         let mut half_width = self.opts.corridor;
         let steps = loop {
             let steps = dp::best_path(&corridor, &shapes, &mut bead_cost);
-            if !widen || !corridor.pins(&steps, CORRIDOR_MARGIN) {
+            // Memory stays linear in the length: a corridor is widened only
+            // while it would hold at most WIDEST_CORRIDOR cells (a pair of
+            // unrelated long documents pins every corridor).
+            let wider = 2 * half_width;
+            if !widen || !may_widen(wider, n, m) || !corridor.pins(&steps, CORRIDOR_MARGIN) {
                 break steps;
             }
-            half_width *= 2;
+            half_width = wider;
             corridor = if half_width >= n.max(m) {
                 Corridor::full(n, m)
             } else {
@@ -494,6 +509,27 @@ mod properties {
         // Identical documents align one to one.
         let beads = AnchorAligner::new(Lang::En, Lang::En).align(&many[..50], &many[..50]);
         assert!(beads.iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1));
+    }
+
+    #[test]
+    fn widening_stops_at_the_memory_bound() {
+        // The 20k pair may widen to ±96, not to ±192 (7.7M cells).
+        assert!(may_widen(96, 20_000, 20_000));
+        assert!(!may_widen(192, 20_000, 20_000));
+        // A grid within the bound may always be searched whole.
+        assert!(may_widen(4096, 1_000, 1_500));
+        // 600 unrelated sentences before the real ones and no anchors: the
+        // true path lies far off the diagonal, every corridor is pinned, and
+        // the result still covers both sides.
+        let src: Vec<String> = (0..800)
+            .map(|i| format!("Report {i} and report {} were filed.", i + 1))
+            .collect();
+        let mut tgt: Vec<String> = (0..600).map(|k| format!("Line {}.", 10_000 + k)).collect();
+        tgt.extend(src.iter().cloned());
+        let src: Vec<&str> = src.iter().map(String::as_str).collect();
+        let tgt: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let beads = AnchorAligner::new(Lang::En, Lang::En).align(&src, &tgt);
+        check_cover(&beads, src.len(), tgt.len()).unwrap();
     }
 
     #[test]
