@@ -192,6 +192,27 @@ impl TextTokenizer {
         }
     }
 
+    /// The language labels of the vocabulary (`>>kaz<<`, `>>kaz_Cyrl<<`),
+    /// sorted.
+    pub fn labels(&self) -> Vec<String> {
+        let is_label = |t: &str| t.len() > 4 && t.starts_with(">>") && t.ends_with("<<");
+        let mut out: Vec<String> = match self {
+            Self::Json(t) => t
+                .get_vocab(true)
+                .into_keys()
+                .filter(|t| is_label(t))
+                .collect(),
+            Self::Marian(t) => t.vocab.keys().filter(|t| is_label(t)).cloned().collect(),
+            Self::Spm { model, .. } => (0..model.len())
+                .filter_map(|i| model.piece(i))
+                .filter(|t| is_label(t))
+                .map(str::to_string)
+                .collect(),
+        };
+        out.sort();
+        out
+    }
+
     /// The id of a vocabulary entry (e.g. a `>>kaz<<` label).
     pub fn token_to_id(&self, token: &str) -> Option<u32> {
         match self {

@@ -156,6 +156,31 @@ pub fn load_model_as(
     })
 }
 
+/// The vocabulary's label for the language `wanted` names when `wanted`
+/// itself is missing: multi-target OPUS-MT models differ in how they write
+/// it (`>>kaz<<`, `>>kaz_Cyrl<<`). The labels of that language code with a
+/// script or region after it; the Cyrillic one when there are several (the
+/// corpus languages kk and ru are written in Cyrillic); `None` when that
+/// leaves no single label.
+pub fn matching_label(wanted: &str, labels: &[String]) -> Option<String> {
+    let code = wanted.strip_prefix(">>")?.strip_suffix("<<")?;
+    let candidates: Vec<&String> = labels
+        .iter()
+        .filter(|l| {
+            l.strip_prefix(">>")
+                .and_then(|r| r.strip_prefix(code))
+                .is_some_and(|r| r.starts_with(['_', '-']))
+        })
+        .collect();
+    match candidates.as_slice() {
+        [one] => Some((*one).clone()),
+        many => {
+            let cyrillic: Vec<&&String> = many.iter().filter(|l| l.contains("Cyrl")).collect();
+            (cyrillic.len() == 1).then(|| (*cyrillic[0]).clone())
+        }
+    }
+}
+
 /// The model's decoding defaults: `generation_config.json`, else the
 /// generation fields of `config.json` (as transformers'
 /// `GenerationConfig.from_model_config` does).
@@ -178,14 +203,19 @@ impl Seq2SeqTranslator {
         let device = device.device()?;
         let model = load_model_as(&files, &device, dtype)?;
         let tokenizer = TextTokenizer::load(&files.tokenizer, &files.id)?;
-        if let Some(t) = &target_token {
-            if tokenizer.token_to_id(t).is_none() {
-                return Err(Error::UnknownToken {
-                    model: files.id.clone(),
-                    token: t.clone(),
-                });
+        let target_token = match target_token {
+            Some(t) if tokenizer.token_to_id(&t).is_none() => {
+                let Some(found) = matching_label(&t, &tokenizer.labels()) else {
+                    return Err(Error::UnknownToken {
+                        model: files.id.clone(),
+                        token: t,
+                    });
+                };
+                tracing::info!("{}: {t} is not in the vocabulary; using {found}", files.id);
+                Some(found)
             }
-        }
+            other => other,
+        };
         let params = options.apply(model_search_params(&files)?);
         Ok(Self {
             id: files.id,

@@ -122,6 +122,50 @@ fn target_token_must_be_in_the_vocabulary() {
     }
 }
 
+#[test]
+fn a_label_is_found_under_its_script_variant() {
+    // The same model with its Kazakh label written `>>kaz_Cyrl<<`: asking
+    // for `>>kaz<<` finds it and translates as the original does.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("marian-tiny"), dir.path());
+    let vocab = std::fs::read_to_string(dir.path().join("vocab.json")).unwrap();
+    assert!(vocab.contains("\">>kaz<<\""));
+    std::fs::write(
+        dir.path().join("vocab.json"),
+        vocab.replace("\">>kaz<<\"", "\">>kaz_Cyrl<<\""),
+    )
+    .unwrap();
+    let input = ["Сәлем әлем", "Екінші сөйлем 2026"];
+    let mut original = load(
+        &fixture("marian-tiny"),
+        Some(">>kaz<<"),
+        DecodeOptions::default(),
+    )
+    .unwrap();
+    let mut renamed = load(dir.path(), Some(">>kaz<<"), DecodeOptions::default()).unwrap();
+    let texts = |h: Vec<shanyraq_models::Hypothesis>| -> Vec<String> {
+        h.into_iter().map(|h| h.text).collect()
+    };
+    assert_eq!(
+        texts(renamed.translate(&input).unwrap()),
+        texts(original.translate(&input).unwrap())
+    );
+    use shanyraq_models::translator::matching_label;
+    let labels: Vec<String> = [">>kaz_Cyrl<<", ">>kaz_Latn<<", ">>rus<<", ">>kaa<<"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(
+        matching_label(">>kaz<<", &labels).as_deref(),
+        Some(">>kaz_Cyrl<<")
+    );
+    assert_eq!(
+        matching_label(">>ka<<", &labels),
+        None,
+        "a code is matched whole"
+    );
+    assert_eq!(matching_label(">>eng<<", &labels), None);
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
