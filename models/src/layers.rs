@@ -47,7 +47,10 @@ impl Activation {
     /// Applies the activation element-wise.
     pub fn apply(self, xs: &Tensor) -> Result<Tensor> {
         match self {
-            Self::Silu => xs.silu(),
+            Self::Silu => match crate::cpu::silu(xs)? {
+                Some(ys) => Ok(ys),
+                None => xs.silu(),
+            },
             Self::Relu => xs.relu(),
             Self::GeluErf => match crate::cpu::gelu_erf(xs)? {
                 Some(ys) => Ok(ys),

@@ -85,13 +85,36 @@ fn erf(x: f32) -> f32 {
 /// `x·Φ(x)` with the exact (erf) normal CDF, `torch.nn.functional.gelu`'s
 /// default, on float32 CPU tensors; `None` elsewhere.
 pub(crate) fn gelu_erf(xs: &Tensor) -> Result<Option<Tensor>> {
+    map_elements(xs, |x| {
+        0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+    })
+}
+
+/// `x·σ(x)` (swish, OPUS-MT's activation) with the vectorisable `exp`:
+/// candle's calls libm's `expf` per element.
+pub(crate) fn silu(xs: &Tensor) -> Result<Option<Tensor>> {
+    map_elements(xs, |x| {
+        // σ(x) from e^{−|x|} ≤ 1, which cannot overflow.
+        let e = exp_nonpositive(-x.abs());
+        let sigmoid = if x >= 0.0 {
+            1.0 / (1.0 + e)
+        } else {
+            e / (1.0 + e)
+        };
+        x * sigmoid
+    })
+}
+
+/// `f` applied to every element of a float32 CPU tensor, in parallel
+/// chunks; `None` off the CPU.
+fn map_elements(xs: &Tensor, f: impl Fn(f32) -> f32 + Sync) -> Result<Option<Tensor>> {
     let out = with_cpu_slice(xs, |x| {
         let mut y = vec![0f32; x.len()];
         y.par_chunks_mut(4096)
             .zip(x.par_chunks(4096))
             .for_each(|(y, x)| {
                 for (y, &x) in y.iter_mut().zip(x) {
-                    *y = 0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2));
+                    *y = f(x);
                 }
             });
         y
@@ -152,6 +175,16 @@ mod tests {
         let got = gelu_erf(&xs)?.expect("cpu");
         let diff = (got - want)?.abs()?.max_all()?.to_scalar::<f32>()?;
         assert!(diff < 1e-6, "{diff}");
+        Ok(())
+    }
+
+    #[test]
+    fn silu_matches_candle() -> Result<()> {
+        let xs = Tensor::arange(-3000f32, 3000.0, &Device::Cpu)?.affine(0.01, 0.0)?;
+        let want = xs.silu()?;
+        let got = silu(&xs)?.expect("cpu");
+        let diff = (got - want)?.abs()?.max_all()?.to_scalar::<f32>()?;
+        assert!(diff < 2e-6, "{diff}");
         Ok(())
     }
 
