@@ -28,6 +28,10 @@ pub struct Cli {
     /// Print more about what happens (repeat for debug output).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Worker threads for alignment, translation and encoding [default:
+    /// $RAYON_NUM_THREADS, else one per core].
+    #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -52,6 +56,17 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.quiet, cli.verbose);
+    if let Some(n) = cli.threads {
+        // Before any pool exists: rayon's global pool, and candle and gemm,
+        // which read RAYON_NUM_THREADS when they first split work.
+        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()
+        {
+            tracing::warn!("--threads {n}: {e}");
+        }
+    }
     let quiet = cli.quiet;
     let result = match cli.command {
         Command::Run(args) => run::run(args, quiet),
