@@ -127,9 +127,6 @@ impl SentenceEncoder {
     ) -> Result<Self, Error> {
         let files = source.resolve()?;
         let dtype = options.dtype.unwrap_or(device.default_dtype());
-        if !matches!(dtype, DType::F32 | DType::F16 | DType::BF16) {
-            return Err(Error::unsupported(&files.config, "dtype", dtype.as_str()));
-        }
         let device = device.device()?;
         let cfg = Config::from_file(&files.config)?;
         let path = files.weights.path().to_path_buf();
@@ -137,7 +134,7 @@ impl SentenceEncoder {
             path: path.clone(),
             source,
         };
-        let vb = crate::weights::var_builder(&files.weights, dtype, &device)?;
+        let vb = crate::weights::float_var_builder(&files, dtype, &device)?;
         let model = Bert::new(cfg, vb).map_err(weights_err)?;
         let tj = files
             .tokenizer

@@ -129,16 +129,13 @@ pub fn load_model_as(
     device: &Device,
     dtype: DType,
 ) -> Result<Box<dyn Seq2SeqModel>, Error> {
-    if !matches!(dtype, DType::F32 | DType::F16 | DType::BF16) {
-        return Err(Error::unsupported(&files.config, "dtype", dtype.as_str()));
-    }
+    let vb = crate::weights::float_var_builder(files, dtype, device)?;
     let value: serde_json::Value = crate::error::read_json(&files.config)?;
     let model_type = value
         .get("model_type")
         .and_then(|v| v.as_str())
         .unwrap_or("");
     let path = files.weights.path();
-    let vb = crate::weights::var_builder(&files.weights, dtype, device)?;
     let weights_err = |source| Error::Weights {
         path: path.into(),
         source,

@@ -13,7 +13,7 @@ use candle_nn::VarBuilder;
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::source::WeightsFile;
+use crate::source::{ModelFiles, WeightsFile};
 
 /// A [`VarBuilder`] over `weights` that creates tensors of `dtype` on `device`.
 pub(crate) fn var_builder(
@@ -36,6 +36,20 @@ pub(crate) fn var_builder(
         }
         WeightsFile::Pytorch(p) => VarBuilder::from_pth(p, dtype, device).map_err(err),
     }
+}
+
+/// [`var_builder`] over a model's weights in a float type (f32, f16 or
+/// bf16, what the architectures compute in); other types are refused,
+/// naming the model.
+pub(crate) fn float_var_builder(
+    files: &ModelFiles,
+    dtype: DType,
+    device: &Device,
+) -> std::result::Result<VarBuilder<'static>, Error> {
+    if !matches!(dtype, DType::F32 | DType::F16 | DType::BF16) {
+        return Err(Error::unsupported(&files.config, "dtype", dtype.as_str()));
+    }
+    var_builder(&files.weights, dtype, device)
 }
 
 /// One entry of the safetensors header.
