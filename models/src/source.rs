@@ -193,13 +193,8 @@ mod hub {
         let cache_dir = hub_cache_dir()?;
         let repo = Repo::with_revision(repo_id.to_string(), RepoType::Model, revision.into());
         if !hub_offline() {
-            if let Ok(info) = api(repo_id, &cache_dir).and_then(|a| {
-                a.repo(repo.clone()).info().map_err(|e| Error::Hub {
-                    repo: repo_id.into(),
-                    file: String::new(),
-                    reason: e.to_string(),
-                })
-            }) {
+            let api = api(repo_id, &cache_dir).ok();
+            if let Some(info) = api.and_then(|a| a.repo(repo.clone()).info().ok()) {
                 return Some(info.sha);
             }
         }
