@@ -145,11 +145,7 @@ pub fn span(prefix: &[usize], r: &Range<usize>) -> usize {
 /// approximation 7.1.26 (error below 1.5e-7, plenty for a cost).
 pub fn std_normal_cdf(x: f64) -> f64 {
     let z = x.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.3275911 * z);
-    let poly = t
-        * (0.254829592
-            + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-    let erfc = poly * (-z * z).exp();
+    let erfc = erfc_factor(z) * (-z * z).exp();
     if x >= 0.0 {
         1.0 - erfc / 2.0
     } else {
@@ -164,11 +160,14 @@ pub fn std_normal_cdf(x: f64) -> f64 {
 pub fn neg_ln_two_tail(x: f64) -> f64 {
     const CAP: f64 = 27.631_021_115_928_547; // −ln 1e-12
     let z = x.abs() / std::f64::consts::SQRT_2;
+    (z * z - erfc_factor(z).ln()).min(CAP)
+}
+
+/// erfc(z) ≈ erfc_factor(z)·e^(−z²) for z ≥ 0 (Abramowitz–Stegun 7.1.26).
+fn erfc_factor(z: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.3275911 * z);
-    let poly = t
-        * (0.254829592
-            + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-    (z * z - poly.ln()).min(CAP)
+    t * (0.254829592
+        + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
 }
 
 #[cfg(test)]
