@@ -267,9 +267,6 @@ impl Aligner for AnchorAligner {
         let embeddings = embeddings.as_ref();
         let simple = self.simple_first_pass();
         let first = self.align_features(src, tgt, &fs, &ft, embeddings, None);
-        if !self.opts.learn_dictionary && !simple {
-            return first;
-        }
         // Second pass: word pairs that co-occur in the confident beads of
         // the first become evidence too.
         let learned = if self.opts.learn_dictionary {
