@@ -21,15 +21,10 @@ fn load(name: &str) -> Box<dyn Seq2SeqModel> {
     load_model(&files, &Device::Cpu).unwrap()
 }
 
-/// Largest and mean |difference| between the teacher-forced
-/// log-probabilities of the target tokens and transformers' (float32), all
-/// sentences in one padded batch, with the model in `dtype`.
-fn teacher_forced_error(name: &str, dtype: DType) -> (f32, f32) {
-    let files = ModelSource::Local(fixture(name)).resolve().unwrap();
-    let model = load_model_as(&files, &Device::Cpu, dtype).unwrap();
-    let exp = json(name, "expected.json");
-    let sources: Vec<Vec<u32>> = exp["sources"].as_array().unwrap().iter().map(ids).collect();
-    let targets: Vec<Vec<u32>> = exp["targets"].as_array().unwrap().iter().map(ids).collect();
+/// Teacher-forced log-probabilities `(b, t, vocab)` of `targets` given
+/// `sources`, all in one padded batch: the decoder reads `decoder_start`
+/// and each target but its last token.
+fn teacher_forced(model: &dyn Seq2SeqModel, sources: &[Vec<u32>], targets: &[Vec<u32>]) -> Tensor {
     let sp = model.special_tokens();
     let dec: Vec<Vec<u32>> = targets
         .iter()
@@ -39,9 +34,21 @@ fn teacher_forced_error(name: &str, dtype: DType) -> (f32, f32) {
             d
         })
         .collect();
-    let (ids_t, mask) = padded(&sources, sp.pad);
+    let (ids_t, mask) = padded(sources, sp.pad);
     let (dec_t, _) = padded(&dec, sp.pad);
-    let lp = teacher_forced_log_probs(model.as_ref(), &ids_t, &mask, &dec_t).unwrap();
+    teacher_forced_log_probs(model, &ids_t, &mask, &dec_t).unwrap()
+}
+
+/// Largest and mean |difference| between the teacher-forced
+/// log-probabilities of the target tokens and transformers' (float32), all
+/// sentences in one padded batch, with the model in `dtype`.
+fn teacher_forced_error(name: &str, dtype: DType) -> (f32, f32) {
+    let files = ModelSource::Local(fixture(name)).resolve().unwrap();
+    let model = load_model_as(&files, &Device::Cpu, dtype).unwrap();
+    let exp = json(name, "expected.json");
+    let sources: Vec<Vec<u32>> = exp["sources"].as_array().unwrap().iter().map(ids).collect();
+    let targets: Vec<Vec<u32>> = exp["targets"].as_array().unwrap().iter().map(ids).collect();
+    let lp = teacher_forced(model.as_ref(), &sources, &targets);
     assert_eq!(lp.dtype(), DType::F32);
     let lp: Vec<Vec<Vec<f32>>> = lp.to_vec3().unwrap();
     let want = &exp["teacher_forced"]["batch8"]["target_logprobs"];
@@ -111,7 +118,6 @@ fn check_teacher_forced(name: &str) {
     let exp = json(name, "expected.json");
     let sources: Vec<Vec<u32>> = exp["sources"].as_array().unwrap().iter().map(ids).collect();
     let targets: Vec<Vec<u32>> = exp["targets"].as_array().unwrap().iter().map(ids).collect();
-    let sp = model.special_tokens();
     let mut max_diff = 0f32;
     for mode in ["batch1", "batch8"] {
         let groups: Vec<Vec<usize>> = if mode == "batch1" {
@@ -122,17 +128,8 @@ fn check_teacher_forced(name: &str) {
         let want = &exp["teacher_forced"][mode];
         for g in groups {
             let src: Vec<Vec<u32>> = g.iter().map(|&i| sources[i].clone()).collect();
-            let dec: Vec<Vec<u32>> = g
-                .iter()
-                .map(|&i| {
-                    let mut d = vec![sp.decoder_start];
-                    d.extend(&targets[i][..targets[i].len() - 1]);
-                    d
-                })
-                .collect();
-            let (ids_t, mask) = padded(&src, sp.pad);
-            let (dec_t, _) = padded(&dec, sp.pad);
-            let lp = teacher_forced_log_probs(model.as_ref(), &ids_t, &mask, &dec_t).unwrap();
+            let tgt: Vec<Vec<u32>> = g.iter().map(|&i| targets[i].clone()).collect();
+            let lp = teacher_forced(model.as_ref(), &src, &tgt);
             let lp: Vec<Vec<Vec<f32>>> = lp.to_vec3().unwrap();
             for (r, &i) in g.iter().enumerate() {
                 let want_i = floats(&want["target_logprobs"][i]);

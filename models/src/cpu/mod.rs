@@ -168,22 +168,27 @@ mod tests {
     use super::*;
     use candle_core::Device;
 
+    /// Largest |ours − candle's| over x = lo/100 … hi/100.
+    fn max_diff(
+        (lo, hi): (f32, f32),
+        ours: fn(&Tensor) -> Result<Option<Tensor>>,
+        candle: fn(&Tensor) -> Result<Tensor>,
+    ) -> Result<f32> {
+        let xs = Tensor::arange(lo, hi, &Device::Cpu)?.affine(0.01, 0.0)?;
+        let got = ours(&xs)?.expect("cpu");
+        (got - candle(&xs)?)?.abs()?.max_all()?.to_scalar::<f32>()
+    }
+
     #[test]
     fn gelu_matches_candle_erf_gelu() -> Result<()> {
-        let xs = Tensor::arange(-800f32, 800.0, &Device::Cpu)?.affine(0.01, 0.0)?;
-        let want = xs.gelu_erf()?;
-        let got = gelu_erf(&xs)?.expect("cpu");
-        let diff = (got - want)?.abs()?.max_all()?.to_scalar::<f32>()?;
+        let diff = max_diff((-800.0, 800.0), gelu_erf, Tensor::gelu_erf)?;
         assert!(diff < 1e-6, "{diff}");
         Ok(())
     }
 
     #[test]
     fn silu_matches_candle() -> Result<()> {
-        let xs = Tensor::arange(-3000f32, 3000.0, &Device::Cpu)?.affine(0.01, 0.0)?;
-        let want = xs.silu()?;
-        let got = silu(&xs)?.expect("cpu");
-        let diff = (got - want)?.abs()?.max_all()?.to_scalar::<f32>()?;
+        let diff = max_diff((-3000.0, 3000.0), silu, Tensor::silu)?;
         assert!(diff < 2e-6, "{diff}");
         Ok(())
     }
