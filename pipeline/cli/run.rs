@@ -136,16 +136,10 @@ fn fill_config(args: &RunArgs, mut config: FillConfig) -> anyhow::Result<FillCon
         }
     }
     // A mistyped device or weight type fails now, not after the alignment.
-    let tables = std::iter::once(("defaults", &config.defaults))
-        .chain(config.models.iter().map(|(k, e)| (k.as_str(), &e.decode)));
-    for (table, d) in tables {
-        if let Some(device) = &d.device {
-            crate::fill::engine::parse_device(device)
-                .map_err(|e| anyhow::anyhow!("device of {table}: {e}"))?;
-        }
-        if let Some(dtype) = &d.dtype {
-            crate::fill::engine::parse_dtype(dtype)
-                .map_err(|e| anyhow::anyhow!("dtype of {table}: {e}"))?;
+    for (src, tgt) in FillConfig::directions() {
+        if let Some(spec) = config.spec(src, tgt) {
+            spec.runtime()
+                .map_err(|e| anyhow::anyhow!("{src}→{tgt}: {e}"))?;
         }
     }
     Ok(config)

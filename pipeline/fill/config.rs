@@ -145,10 +145,25 @@ impl ModelSpec {
     /// configured one, else the device's default; `None` when either is
     /// not understood (loading then fails with the reason).
     pub fn dtype(&self) -> Option<&'static str> {
-        let d = &self.decode;
-        let device = super::engine::parse_device(d.device.as_deref().unwrap_or("cpu")).ok()?;
-        let dtype = super::engine::parse_dtype(d.dtype.as_deref().unwrap_or("auto")).ok()?;
+        let (device, dtype) = self.runtime().ok()?;
         Some(dtype.unwrap_or(device.default_dtype()).as_str())
+    }
+
+    /// The device (default `cpu`) and weight type (`None`: the device's)
+    /// the settings name, or why they cannot be read.
+    pub fn runtime(
+        &self,
+    ) -> std::result::Result<
+        (
+            shanyraq_models::DeviceChoice,
+            Option<shanyraq_models::DType>,
+        ),
+        String,
+    > {
+        let d = &self.decode;
+        let device = super::engine::parse_device(d.device.as_deref().unwrap_or("cpu"))?;
+        let dtype = super::engine::parse_dtype(d.dtype.as_deref().unwrap_or("auto"))?;
+        Ok((device, dtype))
     }
 
     /// The id recorded next to each machine translation.

@@ -68,16 +68,10 @@ impl TranslatorFactory for EngineFactory {
     fn load(&self, spec: &ModelSpec) -> Result<Box<dyn Translator>, Error> {
         let source = source_of(spec);
         let d = &spec.decode;
-        let device =
-            parse_device(d.device.as_deref().unwrap_or("cpu")).map_err(|reason| Error::Load {
-                model: spec.id(),
-                reason,
-            })?;
-        let dtype =
-            parse_dtype(d.dtype.as_deref().unwrap_or("auto")).map_err(|reason| Error::Load {
-                model: spec.id(),
-                reason,
-            })?;
+        let (device, dtype) = spec.runtime().map_err(|reason| Error::Load {
+            model: spec.id(),
+            reason,
+        })?;
         let options = DecodeOptions {
             dtype,
             beam_size: Some(d.beam.unwrap_or(4)),
