@@ -196,15 +196,11 @@ fn align_all(
     let mut done = 0;
     let resources = &opts.resources;
     for chunk in documents.chunks(CHUNK) {
-        let sets: Vec<(DocumentSet, Vec<Error>, Vec<Row>)> = chunk
-            .par_iter()
-            .map(|files| {
-                let (set, errs) = load(files);
-                let rows = set.rows(resources);
-                (set, errs, rows)
-            })
-            .collect();
-        for (set, errs, set_rows) in sets {
+        let (sets, errs): (Vec<DocumentSet>, Vec<Vec<Error>>) = chunk.par_iter().map(load).unzip();
+        // A chunk's documents are aligned together: the aligner learns its
+        // dictionary from all of them.
+        let chunk_rows = crate::row::rows_of(&sets, resources);
+        for ((set, errs), set_rows) in sets.iter().zip(errs).zip(chunk_rows) {
             for e in errs {
                 if opts.skip_invalid {
                     warn(summary, format!("skipped: {e}"));
@@ -212,7 +208,7 @@ fn align_all(
                     errors.push(e);
                 }
             }
-            check_set(&set, summary);
+            check_set(set, summary);
             rows.extend(set_rows);
             done += 1;
             progress(Stage::Align, done, total);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::align::embed::SharedEmbedder;
 use crate::align::lexicon::Lexicon;
 use crate::align::pivot::{self, Link, PairAlignment, RowSpan};
-use crate::align::{AlignOptions, Aligner, AnchorAligner};
+use crate::align::{AlignOptions, Aligner, AnchorAligner, DocumentPair};
 use crate::document::SegmentedDocument;
 use crate::lang::{Lang, CORPUS_LANGS};
 
@@ -114,29 +114,24 @@ impl DocumentSet {
     /// present in kk, ru, en order, so a document with no Kazakh version
     /// still gets ru–en rows.
     pub fn rows(&self, resources: &AlignResources) -> Vec<Row> {
-        let Some(pivot) = self.versions.iter().position(Option::is_some) else {
+        rows_of(std::slice::from_ref(self), resources)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// The index of the pivot version, if any version is present.
+    fn pivot(&self) -> Option<usize> {
+        self.versions.iter().position(Option::is_some)
+    }
+
+    fn rows_from(&self, alignments: &[PairAlignment]) -> Vec<Row> {
+        let Some(pivot) = self.pivot() else {
             return Vec::new();
         };
-        let pivot_doc = self.versions[pivot].as_ref().expect("pivot present");
-        let pivot_texts = pivot_doc.texts();
-        let pivot_refs: Vec<&str> = pivot_texts.iter().map(String::as_str).collect();
-        let mut alignments = Vec::new();
-        for (column, version) in self.versions.iter().enumerate().skip(pivot + 1) {
-            let Some(doc) = version else { continue };
-            let texts = doc.texts();
-            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let (src, tgt) = (CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
-            let opts = AlignOptions {
-                dictionary: resources.get(src, tgt),
-                ..AlignOptions::with_encoder(resources.1.clone())
-            };
-            let aligner = AnchorAligner::with_options(src, tgt, opts);
-            alignments.push(PairAlignment {
-                column,
-                beads: aligner.align(&pivot_refs, &refs),
-            });
-        }
-        let spans = pivot::merge(pivot, pivot_refs.len(), &alignments);
+        let n = self.versions[pivot]
+            .as_ref()
+            .map_or(0, |d| d.sentences.len());
+        let spans = pivot::merge(pivot, n, alignments);
         let doc_id: Arc<str> = Arc::from(self.id.as_str());
         spans
             .into_iter()
@@ -159,4 +154,56 @@ impl DocumentSet {
             links: span.links,
         }
     }
+}
+
+/// [`DocumentSet::rows`] for several documents, each one's rows in order.
+/// The pairs of the same two languages are aligned together
+/// ([`Aligner::align_documents`]), so the dictionary the aligner learns
+/// from its input comes from all of these documents, not one.
+pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>> {
+    let texts: Vec<[Option<Vec<String>>; 3]> = sets
+        .iter()
+        .map(|set| std::array::from_fn(|c| set.versions[c].as_ref().map(SegmentedDocument::texts)))
+        .collect();
+    let refs: Vec<[Option<Vec<&str>>; 3]> = texts
+        .iter()
+        .map(|t| {
+            std::array::from_fn(|c| {
+                t[c].as_ref()
+                    .map(|v| v.iter().map(String::as_str).collect())
+            })
+        })
+        .collect();
+    // (pivot, column) → the documents that have both versions.
+    let mut pairs: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
+    for (k, set) in sets.iter().enumerate() {
+        let Some(pivot) = set.pivot() else { continue };
+        for column in pivot + 1..3 {
+            if set.versions[column].is_some() {
+                pairs.entry((pivot, column)).or_default().push(k);
+            }
+        }
+    }
+    let mut alignments: Vec<Vec<PairAlignment>> = vec![Vec::new(); sets.len()];
+    for ((pivot, column), members) in pairs {
+        let docs: Vec<DocumentPair<'_>> = members
+            .iter()
+            .filter_map(|&k| Some((refs[k][pivot].as_deref()?, refs[k][column].as_deref()?)))
+            .collect();
+        let (src, tgt) = (CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
+        let opts = AlignOptions {
+            dictionary: resources.get(src, tgt),
+            ..AlignOptions::with_encoder(resources.1.clone())
+        };
+        let aligner = AnchorAligner::with_options(src, tgt, opts);
+        for (&k, beads) in members.iter().zip(aligner.align_documents(&docs)) {
+            alignments[k].push(PairAlignment { column, beads });
+        }
+    }
+    // Pairs were visited by pivot then column, so each document's
+    // alignments are already in column order.
+    sets.iter()
+        .zip(&alignments)
+        .map(|(set, a)| set.rows_from(a))
+        .collect()
 }

@@ -16,9 +16,10 @@ use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
 use super::features::{features, Feature};
 use super::length::{char_prefix, neg_ln_two_tail, span, LengthModel};
-use super::lexicon::Lexicon;
-use super::{Aligner, Bead};
+use super::lexicon::{AlignedPair, Lexicon};
+use super::{Aligner, Bead, DocumentPair};
 use crate::lang::Lang;
+use rayon::prelude::*;
 
 /// Settings of the anchor aligner, calibrated on development data
 /// (FLORES-200 dev synthetic documents, the demo corpus).
@@ -243,8 +244,66 @@ fn chain(anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
     out
 }
 
+/// What the first pass leaves for the second: each side's features and
+/// embeddings, and the beads found.
+struct FirstPass {
+    fs: Vec<Vec<Feature>>,
+    ft: Vec<Vec<Feature>>,
+    embeddings: Option<RunEmbeddings>,
+    beads: Vec<Bead>,
+}
+
 impl Aligner for AnchorAligner {
     fn align(&self, src: &[&str], tgt: &[&str]) -> Vec<Bead> {
+        self.align_documents(&[(src, tgt)])
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// Both passes over every document pair, with one dictionary learned
+    /// from all the first passes together: a 50-sentence document teaches
+    /// few word pairs, a corpus of them many.
+    fn align_documents(&self, docs: &[DocumentPair<'_>]) -> Vec<Vec<Bead>> {
+        let firsts: Vec<FirstPass> = docs
+            .par_iter()
+            .map(|&(src, tgt)| self.first_pass(src, tgt))
+            .collect();
+        // Second pass: word pairs that co-occur in the confident beads of
+        // the first become evidence too.
+        let learned = if self.opts.learn_dictionary {
+            let aligned: Vec<AlignedPair<'_>> = docs
+                .iter()
+                .zip(&firsts)
+                .map(|(&(src, tgt), first)| (src, tgt, first.beads.as_slice()))
+                .collect();
+            Lexicon::learn_from(&aligned, 2, 0.7)
+        } else {
+            Lexicon::default()
+        };
+        let simple = self.simple_first_pass();
+        docs.par_iter()
+            .zip(firsts)
+            .map(|(&(src, tgt), mut first)| {
+                if learned.is_empty() && !simple {
+                    return first.beads;
+                }
+                learned.augment(src, tgt, &mut first.fs, &mut first.ft);
+                let embeddings = first.embeddings.as_ref();
+                self.align_features(
+                    src,
+                    tgt,
+                    &first.fs,
+                    &first.ft,
+                    embeddings,
+                    Some(&first.beads),
+                )
+            })
+            .collect()
+    }
+}
+
+impl AnchorAligner {
+    fn first_pass(&self, src: &[&str], tgt: &[&str]) -> FirstPass {
         let mut fs: Vec<Vec<Feature>> = src.iter().map(|s| features(s, self.src)).collect();
         let mut ft: Vec<Vec<Feature>> = tgt.iter().map(|s| features(s, self.tgt)).collect();
         if let Some(lex) = &self.opts.dictionary {
@@ -264,21 +323,13 @@ impl Aligner for AnchorAligner {
                         None
                     }
                 });
-        let embeddings = embeddings.as_ref();
-        let simple = self.simple_first_pass();
-        let first = self.align_features(src, tgt, &fs, &ft, embeddings, None);
-        // Second pass: word pairs that co-occur in the confident beads of
-        // the first become evidence too.
-        let learned = if self.opts.learn_dictionary {
-            Lexicon::learn(src, tgt, &first, 2, 0.7)
-        } else {
-            Lexicon::default()
-        };
-        if learned.is_empty() && !simple {
-            return first;
+        let beads = self.align_features(src, tgt, &fs, &ft, embeddings.as_ref(), None);
+        FirstPass {
+            fs,
+            ft,
+            embeddings,
+            beads,
         }
-        learned.augment(src, tgt, &mut fs, &mut ft);
-        self.align_features(src, tgt, &fs, &ft, embeddings, Some(&first))
     }
 }
 
@@ -556,5 +607,74 @@ mod properties {
             let beads = AnchorAligner::new(Lang::Kk, Lang::En).align(&s, &t);
             prop_assert!(check_cover(&beads, s.len(), t.len()).is_ok());
         }
+
+        #[test]
+        fn documents_aligned_together_are_each_covered(
+            docs in proptest::collection::vec(
+                (
+                    proptest::collection::vec("[а-яәқ0-9 .,«»]{0,30}", 0..12),
+                    proptest::collection::vec("[a-z0-9 .,\"]{0,30}", 0..12),
+                ),
+                0..5,
+            ),
+        ) {
+            let refs: Vec<(Vec<&str>, Vec<&str>)> = docs
+                .iter()
+                .map(|(s, t)| (s.iter().map(String::as_str).collect(), t.iter().map(String::as_str).collect()))
+                .collect();
+            let pairs: Vec<DocumentPair<'_>> = refs.iter().map(|(s, t)| (&s[..], &t[..])).collect();
+            let all = AnchorAligner::new(Lang::Kk, Lang::En).align_documents(&pairs);
+            prop_assert_eq!(all.len(), pairs.len());
+            for ((s, t), beads) in pairs.iter().zip(&all) {
+                prop_assert!(check_cover(beads, s.len(), t.len()).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn a_corpus_teaches_what_one_document_cannot() {
+        // Each document pair shows `тауда` ↔ `mountains` once, too rarely
+        // to learn from either alone (a pair must co-occur twice); the two
+        // together teach it.
+        let doc = |k: usize| -> (Vec<String>, Vec<String>) {
+            let kk = vec![
+                format!("Біз {k} жыл бойы тауда тұрдық."),
+                format!("Өзен {} шақырым ағады.", k + 10),
+            ];
+            let en = vec![
+                format!("We lived in the mountains for {k} years."),
+                format!("The river flows for {} kilometres.", k + 10),
+            ];
+            (kk, en)
+        };
+        let texts: Vec<(Vec<String>, Vec<String>)> = (1..=2).map(doc).collect();
+        let refs: Vec<(Vec<&str>, Vec<&str>)> = texts
+            .iter()
+            .map(|(s, t)| {
+                (
+                    s.iter().map(String::as_str).collect(),
+                    t.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        let firsts: Vec<Vec<Bead>> = refs
+            .iter()
+            .map(|(s, t)| AnchorAligner::new(Lang::Kk, Lang::En).align(s, t))
+            .collect();
+        let aligned: Vec<AlignedPair<'_>> = refs
+            .iter()
+            .zip(&firsts)
+            .map(|((s, t), b)| (&s[..], &t[..], &b[..]))
+            .collect();
+        let alone = Lexicon::learn_from(&aligned[..1], 2, 0.7);
+        let together = Lexicon::learn_from(&aligned, 2, 0.7);
+        let has = |lex: &Lexicon| {
+            let mut fs = vec![Vec::new()];
+            let mut ft = vec![Vec::new()];
+            lex.augment(&["тауда"], &["mountains"], &mut fs, &mut ft);
+            fs[0].iter().any(|f| ft[0].contains(f))
+        };
+        assert!(!has(&alone), "{alone:?}");
+        assert!(has(&together), "{together:?}");
     }
 }

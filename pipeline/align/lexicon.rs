@@ -13,6 +13,9 @@ use super::features::{hash_pair, is_letter, push_lower, Feature, FeatureMap};
 use super::Bead;
 use crate::error::{Error, Result};
 
+/// A document pair's source and target sentences and their beads.
+pub type AlignedPair<'a> = (&'a [&'a str], &'a [&'a str], &'a [Bead]);
+
 /// Stem pairs that translate each other.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lexicon {
@@ -69,11 +72,22 @@ impl Lexicon {
         min_count: u32,
         min_dice: f64,
     ) -> Lexicon {
-        let mut scores: Vec<f32> = beads
-            .iter()
-            .filter(|b| b.src.len() == 1 && b.tgt.len() == 1)
-            .map(|b| b.score)
-            .collect();
+        Lexicon::learn_from(&[(src, tgt, beads)], min_count, min_dice)
+    }
+
+    /// [`Lexicon::learn`] over the first passes of several document pairs
+    /// at once: a word pair seen once in each of two documents counts
+    /// twice, so a corpus teaches far more pairs than any one document.
+    pub fn learn_from(docs: &[AlignedPair<'_>], min_count: u32, min_dice: f64) -> Lexicon {
+        let one_to_one = || {
+            docs.iter().flat_map(|&(src, tgt, beads)| {
+                beads
+                    .iter()
+                    .filter(|b| b.src.len() == 1 && b.tgt.len() == 1)
+                    .map(move |b| (src[b.src.start], tgt[b.tgt.start], b.score))
+            })
+        };
+        let mut scores: Vec<f32> = one_to_one().map(|(_, _, score)| score).collect();
         scores.sort_by(f32::total_cmp);
         let Some(&median) = scores.get(scores.len() / 2) else {
             return Lexicon::default();
@@ -88,18 +102,11 @@ impl Lexicon {
                 (names.len() - 1) as u32
             })
         };
-        let confident: Vec<(Vec<u32>, Vec<u32>)> = beads
-            .iter()
-            .filter(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.score >= median)
-            .map(|b| {
-                let s = stems(src[b.src.start])
-                    .into_iter()
-                    .map(&mut intern)
-                    .collect();
-                let t = stems(tgt[b.tgt.start])
-                    .into_iter()
-                    .map(&mut intern)
-                    .collect();
+        let confident: Vec<(Vec<u32>, Vec<u32>)> = one_to_one()
+            .filter(|&(_, _, score)| score >= median)
+            .map(|(s, t, _)| {
+                let s = stems(s).into_iter().map(&mut intern).collect();
+                let t = stems(t).into_iter().map(&mut intern).collect();
                 (s, t)
             })
             .collect();

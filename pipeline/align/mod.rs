@@ -42,7 +42,19 @@ impl Bead {
 pub trait Aligner: Send + Sync {
     /// Beads covering `0..src.len()` and `0..tgt.len()` exactly once, in order.
     fn align(&self, src: &[&str], tgt: &[&str]) -> Vec<Bead>;
+
+    /// Aligns several document pairs of the same two languages, each as
+    /// [`Aligner::align`] would; an aligner that learns from its input
+    /// learns from all of them at once.
+    fn align_documents(&self, docs: &[DocumentPair<'_>]) -> Vec<Vec<Bead>> {
+        docs.iter()
+            .map(|&(src, tgt)| self.align(src, tgt))
+            .collect()
+    }
 }
+
+/// The source and target sentences of one document pair.
+pub type DocumentPair<'a> = (&'a [&'a str], &'a [&'a str]);
 
 /// Checks the aligner contract: beads are non-empty, monotone and cover both
 /// sides exactly once. Returns a description of the first violation.
