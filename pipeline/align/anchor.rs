@@ -43,6 +43,10 @@ pub struct AlignOptions {
     pub full_grid: usize,
     /// Realign once with word pairs learned from the first alignment.
     pub learn_dictionary: bool,
+    /// Confident beads a learned word pair must co-occur in.
+    pub lexicon_min_count: u32,
+    /// Dice coefficient a learned word pair must reach.
+    pub lexicon_min_dice: f64,
     /// A bilingual dictionary (e.g. hunalign's format) used from the start.
     pub dictionary: Option<std::sync::Arc<Lexicon>>,
     /// A sentence encoder whose embedding distance joins the evidence.
@@ -76,6 +80,8 @@ impl Default for AlignOptions {
             corridor: 12,
             full_grid: 900,
             learn_dictionary: true,
+            lexicon_min_count: 2,
+            lexicon_min_dice: 0.6,
             dictionary: None,
             encoder: None,
             // See `with_encoder`.
@@ -276,7 +282,11 @@ impl Aligner for AnchorAligner {
                 .zip(&firsts)
                 .map(|(&(src, tgt), first)| (src, tgt, first.beads.as_slice()))
                 .collect();
-            Lexicon::learn_from(&aligned, 2, 0.7)
+            Lexicon::learn_from(
+                &aligned,
+                self.opts.lexicon_min_count,
+                self.opts.lexicon_min_dice,
+            )
         } else {
             Lexicon::default()
         };
@@ -666,8 +676,9 @@ mod properties {
             .zip(&firsts)
             .map(|((s, t), b)| (&s[..], &t[..], &b[..]))
             .collect();
-        let alone = Lexicon::learn_from(&aligned[..1], 2, 0.7);
-        let together = Lexicon::learn_from(&aligned, 2, 0.7);
+        let opts = AlignOptions::default();
+        let learn = |docs| Lexicon::learn_from(docs, opts.lexicon_min_count, opts.lexicon_min_dice);
+        let (alone, together) = (learn(&aligned[..1]), learn(&aligned));
         let has = |lex: &Lexicon| {
             let mut fs = vec![Vec::new()];
             let mut ft = vec![Vec::new()];
