@@ -15,8 +15,12 @@ use super::features::{Feature, FeatureMap};
 #[derive(Debug, Clone)]
 pub struct Evidence {
     weights: Vec<f64>,
+    /// Each sentence's feature ids, ascending.
     src: Vec<Vec<u32>>,
     tgt: Vec<Vec<u32>>,
+    /// Each sentence's summed feature weight, for one-to-one beads.
+    src_mass: Vec<f64>,
+    tgt_mass: Vec<f64>,
     anchors: Vec<(usize, usize)>,
 }
 
@@ -59,12 +63,22 @@ impl Evidence {
                                 (weights.len() - 1) as u32
                             }))
                         })
-                        .collect()
+                        .collect::<Vec<u32>>()
                 })
                 .collect()
         };
-        let src_ids = renumber(src);
-        let tgt_ids = renumber(tgt);
+        let mut src_ids = renumber(src);
+        let mut tgt_ids = renumber(tgt);
+        let mass = |sentences: &mut [Vec<u32>]| -> Vec<f64> {
+            sentences
+                .iter_mut()
+                .map(|ids| {
+                    ids.sort_unstable();
+                    ids.iter().map(|&f| weights[f as usize]).sum()
+                })
+                .collect()
+        };
+        let (src_mass, tgt_mass) = (mass(&mut src_ids), mass(&mut tgt_ids));
         // A feature found once on each side pins a sentence pair.
         let mut anchors: Vec<(usize, usize)> = df
             .values()
@@ -77,6 +91,8 @@ impl Evidence {
             weights,
             src: src_ids,
             tgt: tgt_ids,
+            src_mass,
+            tgt_mass,
             anchors,
         }
     }
@@ -112,6 +128,9 @@ impl<'a> Similarity<'a> {
     /// is then more likely a deletion than part of the bead). `None` when
     /// neither side has any feature.
     pub fn of(&mut self, s: Range<usize>, t: Range<usize>, coverage: f64) -> Option<f64> {
+        if s.len() == 1 && t.len() == 1 {
+            return self.one_to_one(s.start, t.start);
+        }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.in_src.fill(0);
@@ -178,6 +197,31 @@ impl<'a> Similarity<'a> {
             }
         }
         Some(dice * factor)
+    }
+
+    /// [`Similarity::of`] for one sentence on each side, the bead the DP
+    /// prices most: the masses are known, and the shared weight is a merge
+    /// of two ascending id lists, summed in the same order as `of` would.
+    fn one_to_one(&self, i: usize, j: usize) -> Option<f64> {
+        let ev = self.ev;
+        let (ws, wt) = (ev.src_mass[i], ev.tgt_mass[j]);
+        if ws + wt == 0.0 {
+            return None;
+        }
+        let (a, b) = (&ev.src[i], &ev.tgt[j]);
+        let (mut x, mut y, mut shared) = (0, 0, 0.0);
+        while x < a.len() && y < b.len() {
+            match a[x].cmp(&b[y]) {
+                std::cmp::Ordering::Less => x += 1,
+                std::cmp::Ordering::Greater => y += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += ev.weights[a[x] as usize];
+                    x += 1;
+                    y += 1;
+                }
+            }
+        }
+        Some(2.0 * shared / (ws + wt))
     }
 }
 

@@ -96,12 +96,16 @@ pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
 }
 
 /// The feature shared by the two halves of a dictionary pair.
-pub fn hash_pair(src: &str, tgt: &str) -> Feature {
-    let mut key = Vec::with_capacity(src.len() + tgt.len() + 1);
-    key.extend_from_slice(src.as_bytes());
-    key.push(0);
-    key.extend_from_slice(tgt.as_bytes());
+pub fn hash_pair(src: u64, tgt: u64) -> Feature {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&src.to_le_bytes());
+    key[8..].copy_from_slice(&tgt.to_le_bytes());
     hash(b'L', &key)
+}
+
+/// A word stem's hash (see `lexicon::stems`).
+pub fn hash_stem(stem: &str) -> u64 {
+    hash(b'S', stem.as_bytes())
 }
 
 fn hash(kind: u8, bytes: &[u8]) -> Feature {
