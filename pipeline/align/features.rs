@@ -50,8 +50,8 @@ impl Hasher for FeatureHasher {
 
 /// Sorted, deduplicated features of one sentence.
 pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
-    let mut out = Vec::new();
     let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len() / 6 + 1);
     let mut word = String::new();
     let mut i = 0;
     while i < chars.len() {

@@ -29,7 +29,8 @@ pub struct Lexicon {
 /// not kept as strings: the aligner takes the stems of every sentence in
 /// every second pass, and a string per word was a sixth of its time.
 pub fn stems(text: &str) -> Vec<Stem> {
-    let mut out = Vec::new();
+    // About a word per eight bytes: growing the vector was 1% of the time.
+    let mut out = Vec::with_capacity(text.len() / 8 + 1);
     let mut stem = String::with_capacity(16);
     for w in text.split(|c: char| !is_letter(c)) {
         if w.chars().nth(2).is_none() {
