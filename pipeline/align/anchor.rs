@@ -15,7 +15,7 @@ use super::dp::{self, Corridor, Shape};
 use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
 use super::features::{features, Feature};
-use super::length::{char_prefix, neg_ln_two_tail, span, LengthModel};
+use super::length::{char_prefix, neg_ln_two_tail_within, span, LengthModel};
 use super::lexicon::{AlignedPair, Lexicon};
 use super::{Aligner, Bead, DocumentPair};
 use crate::lang::Lang;
@@ -181,10 +181,18 @@ impl AnchorAligner {
 
     /// −ln of the probability that lengths `ls` and `lt` are translations.
     fn length_cost(&self, ls: usize, lt: usize) -> f64 {
+        self.length_cost_within(ls, lt, f64::INFINITY)
+    }
+
+    /// [`Self::length_cost`], or any value ≥ `budget` once it reaches it.
+    fn length_cost_within(&self, ls: usize, lt: usize, budget: f64) -> f64 {
         let (ls, lt) = (ls as f64, lt as f64);
         let c = self.length.ratio;
         let mean = ((ls + lt / c) / 2.0).max(1.0);
-        neg_ln_two_tail((lt - ls * c) / (mean * self.length.variance).sqrt())
+        neg_ln_two_tail_within(
+            (lt - ls * c) / (mean * self.length.variance).sqrt(),
+            budget,
+        )
     }
 }
 
@@ -405,7 +413,7 @@ impl AnchorAligner {
             if cost >= ceiling {
                 return cost;
             }
-            cost += self.length_cost(span(&ls, &s), span(&lt, &t));
+            cost += self.length_cost_within(span(&ls, &s), span(&lt, &t), ceiling - cost);
             if cost >= ceiling {
                 return cost;
             }

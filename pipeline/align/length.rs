@@ -158,8 +158,20 @@ pub fn std_normal_cdf(x: f64) -> f64 {
 /// space, `z² − ln(poly)` with `std_normal_cdf`'s approximation, because the
 /// aligners ask for it for every bead they consider.
 pub fn neg_ln_two_tail(x: f64) -> f64 {
+    neg_ln_two_tail_within(x, f64::INFINITY)
+}
+
+/// [`neg_ln_two_tail`], or once it is known to reach `budget`, any value
+/// that does: `z²` alone bounds it from below (the erfc factor is at most
+/// 1), and most beads a DP prices are out of the running on that bound,
+/// before the logarithm.
+pub fn neg_ln_two_tail_within(x: f64, budget: f64) -> f64 {
     const CAP: f64 = 27.631_021_115_928_547; // −ln 1e-12
     let z = x.abs() / std::f64::consts::SQRT_2;
+    let floor = (z * z).min(CAP);
+    if floor >= budget {
+        return floor;
+    }
     (z * z - erfc_factor(z).ln()).min(CAP)
 }
 
@@ -252,5 +264,18 @@ mod tests {
             );
         }
         assert_eq!(neg_ln_two_tail(50.0), -(1e-12f64).ln());
+        // A budget only ever cuts the work, never the answer's side of it.
+        for k in 0..80 {
+            let x = k as f64 * 0.1;
+            let exact = neg_ln_two_tail(x);
+            for budget in [0.0, 0.5, 2.0, 8.0, 30.0] {
+                let cut = neg_ln_two_tail_within(x, budget);
+                assert_eq!(cut >= budget, exact >= budget, "{x} {budget}");
+                assert!(cut <= exact);
+                if exact < budget {
+                    assert_eq!(cut, exact);
+                }
+            }
+        }
     }
 }
