@@ -16,7 +16,7 @@ use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
 use super::features::{features, Feature};
 use super::length::{char_prefix, neg_ln_two_tail_within, span, LengthModel};
-use super::lexicon::{AlignedPair, Lexicon};
+use super::lexicon::{sentence_stems, AlignedPair, Lexicon, Stem};
 use super::{Aligner, Bead, DocumentPair};
 use crate::lang::Lang;
 use rayon::prelude::*;
@@ -189,10 +189,7 @@ impl AnchorAligner {
         let (ls, lt) = (ls as f64, lt as f64);
         let c = self.length.ratio;
         let mean = ((ls + lt / c) / 2.0).max(1.0);
-        neg_ln_two_tail_within(
-            (lt - ls * c) / (mean * self.length.variance).sqrt(),
-            budget,
-        )
+        neg_ln_two_tail_within((lt - ls * c) / (mean * self.length.variance).sqrt(), budget)
     }
 }
 
@@ -263,6 +260,9 @@ fn chain(anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
 struct FirstPass {
     fs: Vec<Vec<Feature>>,
     ft: Vec<Vec<Feature>>,
+    /// Each side's stems, taken once for the dictionaries (empty when
+    /// there are none).
+    stems: [Vec<Vec<Stem>>; 2],
     embeddings: Option<RunEmbeddings>,
     beads: Vec<Bead>,
 }
@@ -285,10 +285,12 @@ impl Aligner for AnchorAligner {
         // Second pass: word pairs that co-occur in the confident beads of
         // the first become evidence too.
         let learned = if self.opts.learn_dictionary {
-            let aligned: Vec<AlignedPair<'_>> = docs
+            let aligned: Vec<AlignedPair<'_>> = firsts
                 .iter()
-                .zip(&firsts)
-                .map(|(&(src, tgt), first)| (src, tgt, first.beads.as_slice()))
+                .map(|first| {
+                    let [src, tgt] = &first.stems;
+                    (&src[..], &tgt[..], first.beads.as_slice())
+                })
                 .collect();
             Lexicon::learn_from(
                 &aligned,
@@ -305,7 +307,8 @@ impl Aligner for AnchorAligner {
                 if learned.is_empty() && !simple {
                     return first.beads;
                 }
-                learned.augment(src, tgt, &mut first.fs, &mut first.ft);
+                let [ss, st] = &first.stems;
+                learned.augment_stems(ss, st, &mut first.fs, &mut first.ft);
                 let embeddings = first.embeddings.as_ref();
                 self.align_features(
                     src,
@@ -324,8 +327,13 @@ impl AnchorAligner {
     fn first_pass(&self, src: &[&str], tgt: &[&str]) -> FirstPass {
         let mut fs: Vec<Vec<Feature>> = src.iter().map(|s| features(s, self.src)).collect();
         let mut ft: Vec<Vec<Feature>> = tgt.iter().map(|s| features(s, self.tgt)).collect();
+        let stems = if self.opts.learn_dictionary || self.opts.dictionary.is_some() {
+            [sentence_stems(src), sentence_stems(tgt)]
+        } else {
+            Default::default()
+        };
         if let Some(lex) = &self.opts.dictionary {
-            lex.augment(src, tgt, &mut fs, &mut ft);
+            lex.augment_stems(&stems[0], &stems[1], &mut fs, &mut ft);
         }
         let embeddings =
             self.opts
@@ -345,6 +353,7 @@ impl AnchorAligner {
         FirstPass {
             fs,
             ft,
+            stems,
             embeddings,
             beads,
         }
@@ -679,10 +688,14 @@ mod properties {
             .iter()
             .map(|(s, t)| AnchorAligner::new(Lang::Kk, Lang::En).align(s, t))
             .collect();
-        let aligned: Vec<AlignedPair<'_>> = refs
+        let stems: Vec<[Vec<Vec<Stem>>; 2]> = refs
+            .iter()
+            .map(|(s, t)| [sentence_stems(s), sentence_stems(t)])
+            .collect();
+        let aligned: Vec<AlignedPair<'_>> = stems
             .iter()
             .zip(&firsts)
-            .map(|((s, t), b)| (&s[..], &t[..], &b[..]))
+            .map(|([s, t], b)| (&s[..], &t[..], &b[..]))
             .collect();
         let opts = AlignOptions::default();
         let learn = |docs| Lexicon::learn_from(docs, opts.lexicon_min_count, opts.lexicon_min_dice);

@@ -12,8 +12,9 @@ use super::features::{hash_pair, hash_stem, is_letter, push_lower, Feature, Feat
 use super::Bead;
 use crate::error::{Error, Result};
 
-/// A document pair's source and target sentences and their beads.
-pub type AlignedPair<'a> = (&'a [&'a str], &'a [&'a str], &'a [Bead]);
+/// A document pair's source and target [`stems`], sentence by sentence,
+/// and its beads.
+pub type AlignedPair<'a> = (&'a [Vec<Stem>], &'a [Vec<Stem>], &'a [Bead]);
 
 /// A word's stem, hashed (see [`stems`]).
 pub type Stem = u64;
@@ -48,6 +49,11 @@ pub fn stems(text: &str) -> Vec<Stem> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// [`stems`] of each sentence.
+pub fn sentence_stems(sentences: &[&str]) -> Vec<Vec<Stem>> {
+    sentences.iter().map(|s| stems(s)).collect()
 }
 
 impl Lexicon {
@@ -88,7 +94,8 @@ impl Lexicon {
         min_count: u32,
         min_dice: f64,
     ) -> Lexicon {
-        Lexicon::learn_from(&[(src, tgt, beads)], min_count, min_dice)
+        let (src, tgt) = (sentence_stems(src), sentence_stems(tgt));
+        Lexicon::learn_from(&[(&src, &tgt, beads)], min_count, min_dice)
     }
 
     /// [`Lexicon::learn`] over the first passes of several document pairs
@@ -100,7 +107,7 @@ impl Lexicon {
                 beads
                     .iter()
                     .filter(|b| b.src.len() == 1 && b.tgt.len() == 1)
-                    .map(move |b| (src[b.src.start], tgt[b.tgt.start], b.score))
+                    .map(move |b| (&src[b.src.start], &tgt[b.tgt.start], b.score))
             })
         };
         let mut scores: Vec<f32> = one_to_one().map(|(_, _, score)| score).collect();
@@ -121,8 +128,8 @@ impl Lexicon {
         let confident: Vec<(Vec<u32>, Vec<u32>)> = one_to_one()
             .filter(|&(_, _, score)| score >= median)
             .map(|(s, t, _)| {
-                let s = stems(s).into_iter().map(&mut intern).collect();
-                let t = stems(t).into_iter().map(&mut intern).collect();
+                let s = s.iter().copied().map(&mut intern).collect();
+                let t = t.iter().copied().map(&mut intern).collect();
                 (s, t)
             })
             .collect();
@@ -203,11 +210,24 @@ impl Lexicon {
         fs: &mut [Vec<Feature>],
         ft: &mut [Vec<Feature>],
     ) {
+        if !self.is_empty() {
+            self.augment_stems(&sentence_stems(src), &sentence_stems(tgt), fs, ft);
+        }
+    }
+
+    /// [`Lexicon::augment`] from the sentences' [`stems`].
+    pub fn augment_stems(
+        &self,
+        src: &[Vec<Stem>],
+        tgt: &[Vec<Stem>],
+        fs: &mut [Vec<Feature>],
+        ft: &mut [Vec<Feature>],
+    ) {
         if self.is_empty() {
             return;
         }
-        for (text, f) in src.iter().zip(fs.iter_mut()) {
-            for a in stems(text) {
+        for (stems, f) in src.iter().zip(fs.iter_mut()) {
+            for &a in stems {
                 for &w in self.forward.get(&a).into_iter().flatten() {
                     f.push(hash_pair(a, w));
                 }
@@ -215,8 +235,8 @@ impl Lexicon {
             f.sort_unstable();
             f.dedup();
         }
-        for (text, f) in tgt.iter().zip(ft.iter_mut()) {
-            for w in stems(text) {
+        for (stems, f) in tgt.iter().zip(ft.iter_mut()) {
+            for &w in stems {
                 for &a in self.backward.get(&w).into_iter().flatten() {
                     f.push(hash_pair(a, w));
                 }
