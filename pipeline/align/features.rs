@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use crate::lang::Lang;
 
@@ -70,8 +71,10 @@ pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
             chars[start..i]
                 .iter()
                 .for_each(|&c| push_lower(&mut word, c));
-            let upper = chars[start..i].iter().all(|c| c.is_uppercase());
-            if upper && (2..=6).contains(&(i - start)) {
+            // Length first: `is_uppercase` looks Cyrillic up in tables.
+            let acronym =
+                (2..=6).contains(&(i - start)) && chars[start..i].iter().all(|c| c.is_uppercase());
+            if acronym {
                 // Acronyms (`НАТО`, `NATO`) keep every letter.
                 let latin: String = word.chars().map(translit).collect();
                 out.push(hash(b'A', latin.as_bytes()));
@@ -268,13 +271,42 @@ const CALENDAR: &[(&str, &[&str], &[&str])] = &[
 ];
 
 fn calendar(word: &str) -> Option<&'static str> {
-    // Most words share no first byte with any name: compare that first.
-    let first = *word.as_bytes().first()?;
-    let maybe = |name: &str| name.as_bytes()[0] == first;
-    CALENDAR.iter().find_map(|&(sym, stems, words)| {
-        let stem = stems.iter().any(|s| maybe(s) && word.starts_with(s));
-        (stem || words.iter().any(|w| maybe(w) && *w == word)).then_some(sym)
-    })
+    // Most words begin with two letters no name begins with: look those up
+    // first. (A first-byte test let nearly every Cyrillic word through to
+    // forty string comparisons.)
+    static BY_PREFIX: OnceLock<Vec<(u64, usize)>> = OnceLock::new();
+    let index = BY_PREFIX.get_or_init(|| {
+        let mut index: Vec<(u64, usize)> = CALENDAR
+            .iter()
+            .enumerate()
+            .flat_map(|(k, (_, stems, words))| {
+                stems
+                    .iter()
+                    .chain(words.iter())
+                    .filter_map(move |n| Some((prefix(n)?, k)))
+            })
+            .collect();
+        index.sort_unstable();
+        index.dedup();
+        index
+    });
+    let key = prefix(word)?;
+    let start = index.partition_point(|&(p, _)| p < key);
+    index[start..]
+        .iter()
+        .take_while(|&&(p, _)| p == key)
+        .find_map(|&(_, k)| {
+            let (sym, stems, words) = CALENDAR[k];
+            let stem = stems.iter().any(|s| word.starts_with(s));
+            (stem || words.contains(&word)).then_some(sym)
+        })
+}
+
+/// A word's first two characters as one number; `None` below two.
+fn prefix(word: &str) -> Option<u64> {
+    let mut chars = word.chars();
+    let (a, b) = (chars.next()?, chars.next()?);
+    Some(u64::from(a) << 21 | u64::from(b))
 }
 
 /// The first four consonants of the word's Latin transliteration, with
