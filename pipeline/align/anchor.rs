@@ -130,11 +130,13 @@ impl AlignOptions {
 /// 1–3, kk–ru 0.926 → 0.924 and kk–en 0.933 both ways. Translators of
 /// official texts do fold four sentences into one. Only the second pass
 /// tries them, and not with sentence embeddings, which cover runs of up to
-/// three sentences.
+/// three sentences. Deletions come first: they need no evidence, and the
+/// ceiling they set lets the DP stop pricing other beads early (3% fewer
+/// instructions than 1-1 first, same paths).
 const SHAPES: [(Shape, f64); 12] = [
-    ((1, 1), 0.89),
     ((1, 0), 0.005),
     ((0, 1), 0.005),
+    ((1, 1), 0.89),
     ((2, 1), 0.0445),
     ((1, 2), 0.0445),
     ((2, 2), 0.011),
