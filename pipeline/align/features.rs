@@ -106,19 +106,52 @@ pub fn hash_pair(src: u64, tgt: u64) -> Feature {
     hash(b'L', &key)
 }
 
-/// A word stem's hash (see `lexicon::stems`).
-pub fn hash_stem(stem: &str) -> u64 {
-    hash(b'S', stem.as_bytes())
+fn hash(kind: u8, bytes: &[u8]) -> Feature {
+    let mut h = Fnv::new(kind);
+    h.write(bytes);
+    h.0
 }
 
-fn hash(kind: u8, bytes: &[u8]) -> Feature {
-    // FNV-1a: stable across runs and platforms, and fast on short keys.
-    let mut h: u64 = 0xcbf29ce484222325 ^ u64::from(kind);
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
+/// FNV-1a: stable across runs and platforms, and fast on short keys.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new(kind: u8) -> Fnv {
+        Fnv(0xcbf29ce484222325 ^ u64::from(kind))
     }
-    h
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x100000001b3);
+        }
+    }
+}
+
+/// Hashes a word stem character by character (see `lexicon::stems`).
+pub struct StemHasher(Fnv);
+
+impl StemHasher {
+    /// An empty stem.
+    pub fn new() -> StemHasher {
+        StemHasher(Fnv::new(b'S'))
+    }
+
+    /// Appends `c`.
+    pub fn write_char(&mut self, c: char) {
+        self.0.write(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+
+    /// The stem's hash.
+    pub fn finish(&self) -> u64 {
+        self.0 .0
+    }
+}
+
+impl Default for StemHasher {
+    fn default() -> Self {
+        StemHasher::new()
+    }
 }
 
 /// Reads the number starting at `chars[i]` with the language's separators
@@ -368,6 +401,16 @@ fn skeleton_bytes(word: &str, n_chars: usize) -> Option<Skeleton> {
 /// Appends `c` lower-cased, with ASCII and Cyrillic (Kazakh letters
 /// included) answered without the Unicode tables.
 pub(crate) fn push_lower(out: &mut String, c: char) {
+    match lower_one(c) {
+        Some(l) => out.push(l),
+        None => out.extend(c.to_lowercase()),
+    }
+}
+
+/// `c` lower-cased when ASCII or Cyrillic; `None` for other characters
+/// (whose lower case may be several characters).
+#[inline]
+pub(crate) fn lower_one(c: char) -> Option<char> {
     let code = c as u32;
     let lower = match code {
         0x41..=0x5a => code + 0x20,
@@ -379,12 +422,9 @@ pub(crate) fn push_lower(out: &mut String, c: char) {
         // Ұ ұ, Ү ү, Һ һ, Ғ ғ), and the other way round in 04C1–04CE.
         0x460..=0x481 | 0x48a..=0x4bf | 0x4d0..=0x52f => code | 1,
         0x4c1..=0x4ce => code + (code & 1),
-        _ => {
-            out.extend(c.to_lowercase());
-            return;
-        }
+        _ => return None,
     };
-    out.push(char::from_u32(lower).unwrap_or(c));
+    Some(char::from_u32(lower).unwrap_or(c))
 }
 
 /// `char::is_alphabetic` with the scripts of the corpus answered without
