@@ -295,6 +295,37 @@ mod tests {
     }
 
     #[test]
+    fn stems_are_the_first_five_lower_cased_letters() {
+        // The plain definition, with std's lower-casing.
+        let naive = |text: &str| -> Vec<Stem> {
+            let mut out: Vec<Stem> = text
+                .split(|c: char| !is_letter(c))
+                .filter(|w| w.chars().count() >= 3)
+                .map(|w| {
+                    let mut h = StemHasher::new();
+                    w.to_lowercase()
+                        .chars()
+                        .take(5)
+                        .for_each(|c| h.write_char(c));
+                    h.finish()
+                })
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        for text in [
+            "Конституциясының 15 наурызда, Республика!",
+            "İSTANBUL Ǆemal ÆSIR straße ЁЛКА Өскемен ҚАЗАҚСТАН",
+            "ab cd ef — no stems here; x1y2z3",
+            "",
+        ] {
+            assert_eq!(stems(text), naive(text), "{text}");
+        }
+        assert_eq!(stems("Конституциясының"), stems("КОНСТИТУЦИИ"));
+    }
+
+    #[test]
     fn reads_hunalign_dictionaries() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("en_kk.dic");
