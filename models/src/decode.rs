@@ -150,6 +150,16 @@ pub fn generate_all(
     batch_size: usize,
     max_tokens: Option<usize>,
 ) -> candle_core::Result<Vec<Generated>> {
+    crate::cpu::on_pool(|| generate_batches(model, sources, params, batch_size, max_tokens))
+}
+
+fn generate_batches(
+    model: &dyn Seq2SeqModel,
+    sources: &[Vec<u32>],
+    params: &SearchParams,
+    batch_size: usize,
+    max_tokens: Option<usize>,
+) -> candle_core::Result<Vec<Generated>> {
     let lengths: Vec<usize> = sources.iter().map(Vec::len).collect();
     let mut out: Vec<Option<Generated>> = vec![None; sources.len()];
     for batch in plan_batches(&lengths, batch_size, max_tokens) {

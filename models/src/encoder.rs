@@ -236,6 +236,11 @@ impl SentenceEncoder {
     /// `batch_size` rows and `max_batch_tokens` padded tokens, so that
     /// padding costs little.
     pub fn encode_ids(&mut self, ids: &[Vec<u32>]) -> Result<Vec<Vec<f32>>, Error> {
+        let this = &*self;
+        crate::cpu::on_pool(|| this.encode_sorted(ids))
+    }
+
+    fn encode_sorted(&self, ids: &[Vec<u32>]) -> Result<Vec<Vec<f32>>, Error> {
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
         let mut out = vec![Vec::new(); ids.len()];
