@@ -30,7 +30,7 @@ struct SentenceBeams {
 /// `_update_finished_beams` and `_check_early_stop_heuristic`.
 pub(crate) fn beam(
     model: &dyn Seq2SeqModel,
-    enc: EncoderState,
+    mut enc: EncoderState,
     max_lens: &[usize],
     params: &SearchParams,
     masks: &Masks,
@@ -59,14 +59,10 @@ pub(crate) fn beam(
     // reach the top 2k when the vocabulary has 2k tokens), so each
     // sentence runs one row and is expanded to k rows afterwards.
     let mut rows_per_sentence = if sp.vocab_size >= 2 * k { 1 } else { k };
-    let mut enc = if rows_per_sentence == 1 {
-        enc
-    } else {
-        let expand: Vec<u32> = (0..n as u32)
-            .flat_map(|s| std::iter::repeat_n(s, rows_per_sentence))
-            .collect();
-        enc.select(&expand)?
-    };
+    // Beams share their sentence's encoder state (`enc` keeps one row per
+    // sentence): attention maps each decoder row to its sentence's row, so
+    // the cross-attention keys and values are never copied per beam (they
+    // were two thirds of the memory decoding adds to the weights).
     let mut active: Vec<usize> = (0..n).collect();
     let mut cache = model.new_cache();
     let mut cur_len = 1;
@@ -208,11 +204,8 @@ pub(crate) fn beam(
             .flat_map(|&a| reorder[a * k..(a + 1) * k].iter().copied())
             .collect();
         cache.reorder(&keep_rows)?;
-        if still.len() < active.len() || g < k {
-            let enc_rows: Vec<u32> = still
-                .iter()
-                .flat_map(|&a| (0..k).map(move |j| (a * g + j.min(g - 1)) as u32))
-                .collect();
+        if still.len() < active.len() {
+            let enc_rows: Vec<u32> = still.iter().map(|&a| a as u32).collect();
             enc = enc.select(&enc_rows)?;
         }
         rows_per_sentence = k;

@@ -210,6 +210,20 @@ impl Attention {
         if let Some(out) = crate::cpu::attention(&q, k, v, bias)? {
             return out.apply(&self.o);
         }
+        // Keys, values and bias may hold one row per sentence for several
+        // query rows (its beams); the matmul form needs them per row.
+        let expand = |x: &Tensor| -> Result<Tensor> {
+            let rows = x.dim(0)?;
+            if rows == b || rows == 1 {
+                return Ok(x.clone());
+            }
+            let per = b / rows.max(1);
+            let idx: Vec<u32> = (0..b).map(|r| (r / per) as u32).collect();
+            x.index_select(&Tensor::new(idx.as_slice(), x.device())?, 0)
+        };
+        let (k, v) = (&expand(k)?, &expand(v)?);
+        let bias = bias.map(expand).transpose()?;
+        let bias = bias.as_ref();
         let mut scores = q.matmul(&k.t()?)?;
         if let Some(bias) = bias {
             scores = scores.broadcast_add(bias)?;

@@ -175,6 +175,31 @@ fn bias_row<'a>(
     bias.map(|(b, st)| (b, bi * st[0] + hi * st[1] + qi * st[2], st[3]))
 }
 
+/// How many query batch rows share one row of the keys and values, and
+/// one row of the bias: beams of a sentence attend to the same source, so
+/// the cross-attention keys and values are kept once per sentence.
+#[derive(Debug, Clone, Copy)]
+struct Groups {
+    kv: usize,
+    bias: usize,
+}
+
+impl Groups {
+    fn new(b: usize, b_kv: usize, b_bias: Option<usize>) -> Result<Groups> {
+        let per = |rows: usize, what: &str| -> Result<usize> {
+            if rows == 0 || b % rows != 0 {
+                candle_core::bail!("attention: {b} query rows against {rows} {what} rows")
+            }
+            Ok(b / rows)
+        };
+        Ok(Groups {
+            kv: per(b_kv, "key/value")?,
+            // A bias of one row is broadcast (stride 0): any row index works.
+            bias: per(b_bias.unwrap_or(b), "bias")?,
+        })
+    }
+}
+
 /// The output buffer, written by several tasks at disjoint positions.
 struct SharedOut(*mut f32);
 // SAFETY: every task writes only the rows of its own (batch, head).
@@ -189,6 +214,7 @@ fn attention_heads(
     k: &[f32],
     v: &[f32],
     bias: Option<(&[f32], &[usize])>,
+    groups: Groups,
     (b, h, tq, tk, d): (usize, usize, usize, usize, usize),
     out: &mut [f32],
 ) {
@@ -198,10 +224,11 @@ fn attention_heads(
         .into_par_iter()
         .for_each_init(Vec::new, |scores, head| {
             let (bi, hi) = (head / h, head % h);
+            let kv_head = bi / groups.kv * h + hi;
             let (q, k, v) = (
                 &q[head * tq * d..],
-                &k[head * tk * d..],
-                &v[head * tk * d..],
+                &k[kv_head * tk * d..],
+                &v[kv_head * tk * d..],
             );
             scores.clear();
             scores.resize(tq * tk, 0f32);
@@ -217,7 +244,7 @@ fn attention_heads(
                 );
             }
             for (qi, row) in scores.chunks_exact_mut(tk).enumerate() {
-                let inv = softmax_weights(bias_row(bias, bi, hi, qi), row);
+                let inv = softmax_weights(bias_row(bias, bi / groups.bias, hi, qi), row);
                 row.iter_mut().for_each(|p| *p *= inv);
             }
             // Rows of this head in the `(b, tq, h, d)` output: start at
@@ -250,9 +277,12 @@ pub(crate) fn attention(
     }
     let (b, h, tq, d) = q.dims4()?;
     let tk = k.dim(2)?;
+    let groups = Groups::new(b, k.dim(0)?, bias.map(|x| x.dim(0)).transpose()?)?;
     let (q, k, v) = (q.contiguous()?, k.contiguous()?, v.contiguous()?);
     // Broadcast without copying: stride 0 on the broadcast dimensions.
-    let bias = bias.map(|x| x.broadcast_as((b, h, tq, tk))).transpose()?;
+    let bias = bias
+        .map(|x| x.broadcast_as((x.dim(0)?, h, tq, tk)))
+        .transpose()?;
     let (qs, ql) = q.storage_and_layout();
     let (ks, kl) = k.storage_and_layout();
     let (vs, vl) = v.storage_and_layout();
@@ -274,7 +304,7 @@ pub(crate) fn attention(
     // Output row i is (batch, query, head) in the order of `(b, tq, h, d)`.
     let mut out = vec![0f32; b * tq * h * d];
     if tq > 1 {
-        attention_heads(q, k, v, bias, (b, h, tq, tk, d), &mut out);
+        attention_heads(q, k, v, bias, groups, (b, h, tq, tk, d), &mut out);
         return Ok(Some(Tensor::from_vec(out, (b, tq, h * d), &Device::Cpu)?));
     }
     #[cfg(target_arch = "x86_64")]
@@ -285,11 +315,12 @@ pub(crate) fn attention(
         .for_each_init(Vec::new, |scores, (i, out)| {
             let (bi, qi, hi) = (i / (tq * h), (i / h) % tq, i % h);
             let head = bi * h + hi;
+            let kv_head = bi / groups.kv * h + hi;
             let one = Query {
                 q: &q[(head * tq + qi) * d..][..d],
-                k: &k[head * tk * d..][..tk * d],
-                v: &v[head * tk * d..][..tk * d],
-                bias: bias_row(bias, bi, hi, qi),
+                k: &k[kv_head * tk * d..][..tk * d],
+                v: &v[kv_head * tk * d..][..tk * d],
+                bias: bias_row(bias, bi / groups.bias, hi, qi),
             };
             #[cfg(target_arch = "x86_64")]
             if avx2 {
@@ -310,6 +341,34 @@ mod tests {
     fn attention_matches_the_matmul_form() -> Result<()> {
         for tq in [1, 3] {
             check(tq)?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn beams_share_their_sentence_keys_and_values() -> Result<()> {
+        // Two sentences of three beams each: keys, values and bias given
+        // once per sentence must act as if copied to every beam.
+        let dev = Device::Cpu;
+        let (n, beams, h, t, d) = (2, 3, 2, 5, 64);
+        for tq in [1, 2] {
+            let q = Tensor::randn(0f32, 1.0, (n * beams, h, tq, d), &dev)?;
+            let k = Tensor::randn(0f32, 1.0, (n, h, t, d), &dev)?;
+            let v = Tensor::randn(0f32, 1.0, (n, h, t, d), &dev)?;
+            let mut mask = vec![0f32; n * t];
+            mask[t - 1] = f32::MIN;
+            let bias = Tensor::from_vec(mask, (n, 1, 1, t), &dev)?;
+            let rows: Vec<u32> = (0..n * beams).map(|r| (r / beams) as u32).collect();
+            let rows = Tensor::new(rows.as_slice(), &dev)?;
+            let (ke, ve, be) = (
+                k.index_select(&rows, 0)?,
+                v.index_select(&rows, 0)?,
+                bias.index_select(&rows, 0)?,
+            );
+            let want = attention(&q, &ke, &ve, Some(&be))?.expect("cpu");
+            let got = attention(&q, &k, &v, Some(&bias))?.expect("cpu");
+            let diff = (got - want)?.abs()?.max_all()?.to_scalar::<f32>()?;
+            assert_eq!(diff, 0.0, "tq {tq}");
         }
         Ok(())
     }
