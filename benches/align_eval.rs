@@ -417,12 +417,10 @@ fn main() {
             ),
             ("shanyraq anchors", Box::new(AnchorAligner::new(*src, *tgt))),
         ];
-        if wanted("shanyraq anchors, one document at a time") {
+        let one_by_one = "shanyraq anchors, one document at a time";
+        if wanted(one_by_one) {
             let (s, speed) = evaluate_as(cases, &AnchorAligner::new(*src, *tgt), true, 3);
-            println!(
-                "| {name} | shanyraq anchors, one document at a time | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
-                s.strict.precision, s.strict.recall, s.strict.f1, s.lax.f1, speed
-            );
+            print_row(name, one_by_one, &s, speed);
         }
         if let Some(e) = &encoder {
             // Embeddings and length only, to show what the lexical
@@ -459,10 +457,7 @@ fn main() {
         }
         for (label, aligner) in aligners.iter().filter(|(l, _)| wanted(l)) {
             let (s, speed) = evaluate(cases, aligner.as_ref());
-            println!(
-                "| {name} | {label} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
-                s.strict.precision, s.strict.recall, s.strict.f1, s.lax.f1, speed
-            );
+            print_row(name, label, &s, speed);
         }
         if let Some(e) = &encoder {
             save_embeddings(e);
@@ -471,13 +466,18 @@ fn main() {
             continue;
         }
         match galechurch(cases) {
-            Ok((s, speed)) => println!(
-                "| {name} | galechurch 0.1.0 (PyPI) | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
-                s.strict.precision, s.strict.recall, s.strict.f1, s.lax.f1, speed
-            ),
+            Ok((s, speed)) => print_row(name, "galechurch 0.1.0 (PyPI)", &s, speed),
             Err(why) => eprintln!("galechurch baseline skipped: {why}"),
         }
     }
+}
+
+/// One line of the results table.
+fn print_row(set: &str, aligner: &str, s: &AlignmentScores, speed: f64) {
+    println!(
+        "| {set} | {aligner} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |",
+        s.strict.precision, s.strict.recall, s.strict.f1, s.lax.f1, speed
+    );
 }
 
 /// The development sets weights are tuned on (never the test sets).

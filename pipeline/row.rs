@@ -110,16 +110,9 @@ pub struct DocumentSet {
 }
 
 impl DocumentSet {
-    /// Aligns the versions and builds rows. The pivot is the first language
-    /// present in kk, ru, en order, so a document with no Kazakh version
-    /// still gets ru–en rows.
-    pub fn rows(&self, resources: &AlignResources) -> Vec<Row> {
-        rows_of(std::slice::from_ref(self), resources)
-            .pop()
-            .unwrap_or_default()
-    }
-
-    /// The index of the pivot version, if any version is present.
+    /// The index of the pivot version, if any version is present: the first
+    /// language present in kk, ru, en order, so a document with no Kazakh
+    /// version still gets ru–en rows.
     fn pivot(&self) -> Option<usize> {
         self.versions.iter().position(Option::is_some)
     }
@@ -156,8 +149,9 @@ impl DocumentSet {
     }
 }
 
-/// [`DocumentSet::rows`] for several documents, each one's rows in order.
-/// The pairs of the same two languages are aligned together
+/// Aligns the versions of each document with its pivot version and builds
+/// its rows; one list of rows per document, in order. The pairs of the
+/// same two languages are aligned together
 /// ([`Aligner::align_documents`]), so the dictionary the aligner learns
 /// from its input comes from all of these documents, not one.
 pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>> {
@@ -186,9 +180,10 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>
     }
     let mut alignments: Vec<Vec<PairAlignment>> = vec![Vec::new(); sets.len()];
     for ((pivot, column), members) in pairs {
+        let version = |k: usize, c: usize| refs[k][c].as_deref().expect("both versions present");
         let docs: Vec<DocumentPair<'_>> = members
             .iter()
-            .filter_map(|&k| Some((refs[k][pivot].as_deref()?, refs[k][column].as_deref()?)))
+            .map(|&k| (version(k, pivot), version(k, column)))
             .collect();
         let (src, tgt) = (CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
         let opts = AlignOptions {

@@ -52,7 +52,9 @@ impl Evidence {
             sentences
                 .iter()
                 .map(|fs| {
-                    fs.iter()
+                    // Ascending, for the one-to-one merge in `Similarity`.
+                    let mut dense: Vec<u32> = fs
+                        .iter()
                         .filter_map(|f| {
                             let &(a, b, _, _) = df.get(f)?;
                             if a == 0 || b == 0 {
@@ -63,22 +65,21 @@ impl Evidence {
                                 (weights.len() - 1) as u32
                             }))
                         })
-                        .collect::<Vec<u32>>()
+                        .collect();
+                    dense.sort_unstable();
+                    dense
                 })
                 .collect()
         };
-        let mut src_ids = renumber(src);
-        let mut tgt_ids = renumber(tgt);
-        let mass = |sentences: &mut [Vec<u32>]| -> Vec<f64> {
+        let src_ids = renumber(src);
+        let tgt_ids = renumber(tgt);
+        let mass = |sentences: &[Vec<u32>]| -> Vec<f64> {
             sentences
-                .iter_mut()
-                .map(|ids| {
-                    ids.sort_unstable();
-                    ids.iter().map(|&f| weights[f as usize]).sum()
-                })
+                .iter()
+                .map(|ids| ids.iter().map(|&f| weights[f as usize]).sum())
                 .collect()
         };
-        let (src_mass, tgt_mass) = (mass(&mut src_ids), mass(&mut tgt_ids));
+        let (src_mass, tgt_mass) = (mass(&src_ids), mass(&tgt_ids));
         // A feature found once on each side pins a sentence pair.
         let mut anchors: Vec<(usize, usize)> = df
             .values()
