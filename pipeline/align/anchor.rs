@@ -431,13 +431,25 @@ impl AnchorAligner {
             if cost >= ceiling {
                 return cost;
             }
-            let sim = similarity
-                .of(s.clone(), t.clone(), o.member_coverage)
-                .unwrap_or(o.neutral_similarity);
             // Scaled by bead size, so that a 2-2 bead pays for the
             // evidence of four sentences, not one; otherwise merging
             // would be a cheap way to pool evidence.
             let size = (s.len() + t.len()) as f64 / 2.0;
+            if s.len() + t.len() > 2 {
+                // Nine in ten merged beads lose even at the most similarity
+                // their masses and sentence pairs allow.
+                let needed = 1.0 - (ceiling - cost) / (o.lexical_weight * size);
+                let best = similarity
+                    .upper_bound(s.clone(), t.clone(), o.member_coverage, needed)
+                    .unwrap_or(o.neutral_similarity);
+                let least = cost + o.lexical_weight * (1.0 - best) * size;
+                if least >= ceiling {
+                    return least;
+                }
+            }
+            let sim = similarity
+                .of(s.clone(), t.clone(), o.member_coverage)
+                .unwrap_or(o.neutral_similarity);
             cost += o.lexical_weight * (1.0 - sim) * size;
             if let Some(e) = embeddings {
                 if s.len() <= MAX_RUN && t.len() <= MAX_RUN && cost < ceiling {

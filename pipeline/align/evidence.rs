@@ -21,58 +21,86 @@ pub struct Evidence {
     /// Each sentence's summed feature weight, for one-to-one beads.
     src_mass: Vec<f64>,
     tgt_mass: Vec<f64>,
+    /// The distinct-feature mass of each run of 1..=MAX_GROUP sentences,
+    /// by first sentence: `[k - 1]` for a run of k.
+    src_runs: Vec<[f64; MAX_GROUP]>,
+    tgt_runs: Vec<[f64; MAX_GROUP]>,
     anchors: Vec<(usize, usize)>,
 }
+
+/// The longest run of sentences on one side of a bead whose similarity
+/// [`Similarity::upper_bound`] can bound.
+pub const MAX_GROUP: usize = 4;
 
 impl Evidence {
     /// Builds the evidence from per-sentence features.
     pub fn new(src: &[Vec<Feature>], tgt: &[Vec<Feature>]) -> Evidence {
-        // Per feature: source count, target count, last source and target
-        // sentence holding it.
-        let mut df: FeatureMap<(u32, u32, usize, usize)> = FeatureMap::default();
-        for (i, fs) in src.iter().enumerate() {
-            for &f in fs {
-                let e = df.entry(f).or_insert((0, 0, 0, 0));
-                e.0 += 1;
-                e.2 = i;
-            }
-        }
-        for (j, fs) in tgt.iter().enumerate() {
-            for &f in fs {
-                if let Some(e) = df.get_mut(&f) {
-                    e.1 += 1;
-                    e.3 = j;
-                }
-            }
-        }
-        let total = (src.len() + tgt.len()) as f64;
+        // One hash lookup per feature occurrence: source features are
+        // numbered in order of first appearance, target features looked up
+        // once, and everything after works on dense arrays. (Per feature:
+        // source count, target count, last source and target sentence.)
         let mut ids: FeatureMap<u32> = FeatureMap::default();
+        let mut seen: Vec<(u32, u32, usize, usize)> = Vec::new();
+        let src_all: Vec<Vec<u32>> = src
+            .iter()
+            .enumerate()
+            .map(|(i, fs)| {
+                fs.iter()
+                    .map(|&f| {
+                        let id = *ids.entry(f).or_insert_with(|| {
+                            seen.push((0, 0, 0, 0));
+                            (seen.len() - 1) as u32
+                        });
+                        let e = &mut seen[id as usize];
+                        e.0 += 1;
+                        e.2 = i;
+                        id
+                    })
+                    .collect()
+            })
+            .collect();
+        let tgt_all: Vec<Vec<u32>> = tgt
+            .iter()
+            .enumerate()
+            .map(|(j, fs)| {
+                fs.iter()
+                    .filter_map(|f| {
+                        let id = *ids.get(f)?;
+                        let e = &mut seen[id as usize];
+                        e.1 += 1;
+                        e.3 = j;
+                        Some(id)
+                    })
+                    .collect()
+            })
+            .collect();
+        // Only features found on both sides are kept, renumbered densely
+        // in the same order.
+        let total = (src.len() + tgt.len()) as f64;
+        let mut dense_id = vec![u32::MAX; seen.len()];
         let mut weights = Vec::new();
-        let mut renumber = |sentences: &[Vec<Feature>]| -> Vec<Vec<u32>> {
+        for (id, &(a, b, _, _)) in seen.iter().enumerate() {
+            if b > 0 {
+                dense_id[id] = weights.len() as u32;
+                weights.push((1.0 + total / f64::from(a + b)).ln());
+            }
+        }
+        let renumber = |sentences: Vec<Vec<u32>>| -> Vec<Vec<u32>> {
             sentences
-                .iter()
-                .map(|fs| {
+                .into_iter()
+                .map(|mut fs| {
+                    fs.retain_mut(|id| {
+                        *id = dense_id[*id as usize];
+                        *id != u32::MAX
+                    });
                     // Ascending, for the one-to-one merge in `Similarity`.
-                    let mut dense: Vec<u32> = fs
-                        .iter()
-                        .filter_map(|f| {
-                            let &(a, b, _, _) = df.get(f)?;
-                            if a == 0 || b == 0 {
-                                return None;
-                            }
-                            Some(*ids.entry(*f).or_insert_with(|| {
-                                weights.push((1.0 + total / f64::from(a + b)).ln());
-                                (weights.len() - 1) as u32
-                            }))
-                        })
-                        .collect();
-                    dense.sort_unstable();
-                    dense
+                    fs.sort_unstable();
+                    fs
                 })
                 .collect()
         };
-        let src_ids = renumber(src);
-        let tgt_ids = renumber(tgt);
+        let src_ids = renumber(src_all);
+        let tgt_ids = renumber(tgt_all);
         let mass = |sentences: &[Vec<u32>]| -> Vec<f64> {
             sentences
                 .iter()
@@ -80,9 +108,13 @@ impl Evidence {
                 .collect()
         };
         let (src_mass, tgt_mass) = (mass(&src_ids), mass(&tgt_ids));
+        let (src_runs, tgt_runs) = (
+            run_masses(&src_ids, &weights),
+            run_masses(&tgt_ids, &weights),
+        );
         // A feature found once on each side pins a sentence pair.
-        let mut anchors: Vec<(usize, usize)> = df
-            .values()
+        let mut anchors: Vec<(usize, usize)> = seen
+            .iter()
             .filter(|&&(a, b, _, _)| a == 1 && b == 1)
             .map(|&(_, _, i, j)| (i, j))
             .collect();
@@ -94,8 +126,15 @@ impl Evidence {
             tgt: tgt_ids,
             src_mass,
             tgt_mass,
+            src_runs,
+            tgt_runs,
             anchors,
         }
+    }
+
+    /// The distinct-feature mass of a run of sentences of one side.
+    fn run_mass(runs: &[[f64; MAX_GROUP]], r: &Range<usize>) -> f64 {
+        runs[r.start][r.len() - 1]
     }
 
     /// Sentence pairs sharing a feature found once on each side, sorted.
@@ -104,12 +143,42 @@ impl Evidence {
     }
 }
 
+/// The distinct-feature mass of every run of up to [`MAX_GROUP`]
+/// sentences, by its first sentence (runs past the end stay 0).
+fn run_masses(sentences: &[Vec<u32>], weights: &[f64]) -> Vec<[f64; MAX_GROUP]> {
+    let mut seen = vec![usize::MAX; weights.len()];
+    (0..sentences.len())
+        .map(|a| {
+            let mut out = [0.0; MAX_GROUP];
+            let mut total = 0.0;
+            for (k, fs) in sentences[a..].iter().take(MAX_GROUP).enumerate() {
+                for &f in fs {
+                    if seen[f as usize] != a {
+                        seen[f as usize] = a;
+                        total += weights[f as usize];
+                    }
+                }
+                out[k] = total;
+            }
+            out
+        })
+        .collect()
+}
+
+/// Sentence pairs whose shared weight the cache holds at once: a 64 × 64
+/// window, which covers every pair the beads around one DP cell ask for.
+const PAIR_SLOTS: usize = 64 * 64;
+
 /// Computes group similarities over one [`Evidence`], reusing scratch space.
 pub struct Similarity<'a> {
     ev: &'a Evidence,
     in_src: Vec<u32>,
     in_tgt: Vec<u32>,
     stamp: u32,
+    /// Shared weight of one source and one target sentence, direct-mapped
+    /// by the low bits of both indices: `(i, j)` packed, `u64::MAX` empty.
+    pair_keys: Vec<u64>,
+    pair_shared: Vec<f64>,
 }
 
 impl<'a> Similarity<'a> {
@@ -120,7 +189,95 @@ impl<'a> Similarity<'a> {
             in_src: vec![0; ev.weights.len()],
             in_tgt: vec![0; ev.weights.len()],
             stamp: 0,
+            pair_keys: vec![u64::MAX; PAIR_SLOTS],
+            pair_shared: vec![0.0; PAIR_SLOTS],
         }
+    }
+
+    /// An upper bound on [`Similarity::of`] (`None` exactly when `of` is
+    /// `None`) from the shared weights of the bead's sentence pairs, which
+    /// one-to-one beads have mostly computed already. Most merged beads the
+    /// DP prices lose by more than their lexical term could save; the bound
+    /// tells so without building the groups' feature sets.
+    ///
+    /// The features two groups share lie in some pair of their sentences,
+    /// so the pairs' shared weights sum to at least the groups' shared
+    /// weight, and to at least what a member finds on the other side.
+    ///
+    /// A bound below `threshold` may be returned before the pairs are
+    /// looked at: the caller only needs to know the bead loses.
+    pub fn upper_bound(
+        &mut self,
+        s: Range<usize>,
+        t: Range<usize>,
+        coverage: f64,
+        threshold: f64,
+    ) -> Option<f64> {
+        if s.len() > MAX_GROUP || t.len() > MAX_GROUP {
+            return Some(1.0);
+        }
+        let ev = self.ev;
+        let ws = if s.is_empty() {
+            0.0
+        } else {
+            Evidence::run_mass(&ev.src_runs, &s)
+        };
+        let wt = if t.is_empty() {
+            0.0
+        } else {
+            Evidence::run_mass(&ev.tgt_runs, &t)
+        };
+        if ws + wt == 0.0 {
+            return None;
+        }
+        // First without looking at a single feature: the groups share at
+        // most the lighter group's mass.
+        let loose = 2.0 * ws.min(wt) / (ws + wt) * (1.0 + 1e-9) + 1e-12;
+        if loose < threshold {
+            return Some(loose);
+        }
+        let mut by_src = [0.0f64; MAX_GROUP];
+        let mut by_tgt = [0.0f64; MAX_GROUP];
+        for (a, i) in s.clone().enumerate() {
+            for (b, j) in t.clone().enumerate() {
+                let shared = self.pair_shared(i, j);
+                by_src[a] += shared;
+                by_tgt[b] += shared;
+            }
+        }
+        let total: f64 = by_src.iter().sum();
+        let dice = 2.0 * total.min(ws).min(wt) / (ws + wt);
+        let mut factor: f64 = 1.0;
+        if coverage > 0.0 {
+            let members = [(s, &ev.src_mass, &by_src), (t, &ev.tgt_mass, &by_tgt)];
+            for (range, mass, found) in members {
+                if range.len() < 2 {
+                    continue;
+                }
+                for (k, own) in range.map(|k| mass[k]).enumerate() {
+                    if own > 0.0 {
+                        factor = factor.min((found[k].min(own) / own / coverage).min(1.0));
+                    }
+                }
+            }
+        }
+        // Sums taken in another order than `of` takes them may round the
+        // other way; the margin keeps the bound above the exact value.
+        Some(dice * factor * (1.0 + 1e-9) + 1e-12)
+    }
+
+    /// The shared weight of source sentence `i` and target sentence `j`,
+    /// from the cache when it holds the pair.
+    fn pair_shared(&mut self, i: usize, j: usize) -> f64 {
+        let slot = (i % 64) * 64 + j % 64;
+        let key = ((i as u64) << 32) | j as u64;
+        if self.pair_keys[slot] == key {
+            return self.pair_shared[slot];
+        }
+        let shared = self.merge_shared(i, j);
+        self.pair_keys[slot] = key;
+        self.pair_shared[slot] = shared;
+        shared
     }
 
     /// Weighted Dice overlap of the features of source sentences `s` and
@@ -203,12 +360,17 @@ impl<'a> Similarity<'a> {
     /// [`Similarity::of`] for one sentence on each side, the bead the DP
     /// prices most: the masses are known, and the shared weight is a merge
     /// of two ascending id lists, summed in the same order as `of` would.
-    fn one_to_one(&self, i: usize, j: usize) -> Option<f64> {
-        let ev = self.ev;
-        let (ws, wt) = (ev.src_mass[i], ev.tgt_mass[j]);
+    fn one_to_one(&mut self, i: usize, j: usize) -> Option<f64> {
+        let (ws, wt) = (self.ev.src_mass[i], self.ev.tgt_mass[j]);
         if ws + wt == 0.0 {
             return None;
         }
+        Some(2.0 * self.pair_shared(i, j) / (ws + wt))
+    }
+
+    /// The weight of the features sentences `i` and `j` share.
+    fn merge_shared(&self, i: usize, j: usize) -> f64 {
+        let ev = self.ev;
         let (a, b) = (&ev.src[i], &ev.tgt[j]);
         let (mut x, mut y, mut shared) = (0, 0, 0.0);
         // Both cursors step without a branch on the comparison, which the
@@ -221,7 +383,7 @@ impl<'a> Similarity<'a> {
             x += usize::from(p <= q);
             y += usize::from(q <= p);
         }
-        Some(2.0 * shared / (ws + wt))
+        shared
     }
 }
 
@@ -248,5 +410,39 @@ mod tests {
         let mut sim = Similarity::new(&ev);
         assert!(sim.of(0..2, 0..1, 0.35).unwrap() < sim.of(0..2, 0..1, 0.0).unwrap());
         assert_eq!(sim.of(0..0, 0..0, 0.0), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_bound_is_never_below_the_similarity(
+            src in proptest::collection::vec(proptest::collection::vec(0u64..12, 0..6), 1..9),
+            tgt in proptest::collection::vec(proptest::collection::vec(0u64..12, 0..6), 1..9),
+            coverage in proptest::sample::select(vec![0.0, 0.35, 0.9]),
+        ) {
+            let clean = |v: Vec<Vec<u64>>| -> Vec<Vec<u64>> {
+                v.into_iter().map(|mut fs| { fs.sort_unstable(); fs.dedup(); fs }).collect()
+            };
+            let (src, tgt) = (clean(src), clean(tgt));
+            let ev = Evidence::new(&src, &tgt);
+            let mut sim = Similarity::new(&ev);
+            for a in 0..src.len() {
+                for b in 0..tgt.len() {
+                    for (ds, dt) in [(1, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 4), (3, 2)] {
+                        if a + ds > src.len() || b + dt > tgt.len() {
+                            continue;
+                        }
+                        let (s, t) = (a..a + ds, b..b + dt);
+                        let exact = sim.of(s.clone(), t.clone(), coverage);
+                        let bound = sim.upper_bound(s.clone(), t.clone(), coverage, f64::NEG_INFINITY);
+                        let loose = sim.upper_bound(s, t, coverage, 2.0);
+                        proptest::prop_assert_eq!(exact.is_none(), bound.is_none());
+                        proptest::prop_assert_eq!(exact.is_none(), loose.is_none());
+                        if let (Some(e), Some(b), Some(l)) = (exact, bound, loose) {
+                            proptest::prop_assert!(b >= e && l >= e, "{e} > {b} or {l}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

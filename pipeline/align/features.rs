@@ -137,9 +137,11 @@ impl StemHasher {
         StemHasher(Fnv::new(b'S'))
     }
 
-    /// Appends `c`.
+    /// Appends `c`, as one FNV step over its code point rather than one
+    /// per UTF-8 byte (a stem is hashed for every word of every sentence).
     pub fn write_char(&mut self, c: char) {
-        self.0.write(c.encode_utf8(&mut [0; 4]).as_bytes());
+        (self.0).0 ^= u64::from(c);
+        (self.0).0 = (self.0).0.wrapping_mul(0x100000001b3);
     }
 
     /// The stem's hash.
