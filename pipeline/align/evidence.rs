@@ -179,6 +179,11 @@ pub struct Similarity<'a> {
     /// by the low bits of both indices: `(i, j)` packed, `u64::MAX` empty.
     pair_keys: Vec<u64>,
     pair_shared: Vec<f64>,
+    /// The latest source sentence asked for, whose features are marked in
+    /// `marks` (by sentence index): the DP moves forward a source sentence
+    /// per row, and pairs it with every target sentence of the row.
+    marked: usize,
+    marks: Vec<u32>,
 }
 
 impl<'a> Similarity<'a> {
@@ -191,6 +196,8 @@ impl<'a> Similarity<'a> {
             stamp: 0,
             pair_keys: vec![u64::MAX; PAIR_SLOTS],
             pair_shared: vec![0.0; PAIR_SLOTS],
+            marked: usize::MAX,
+            marks: vec![u32::MAX; ev.weights.len()],
         }
     }
 
@@ -274,7 +281,23 @@ impl<'a> Similarity<'a> {
         if self.pair_keys[slot] == key {
             return self.pair_shared[slot];
         }
-        let shared = self.merge_shared(i, j);
+        if self.marked == usize::MAX || i > self.marked {
+            self.marked = i;
+            for &f in &self.ev.src[i] {
+                self.marks[f as usize] = i as u32;
+            }
+        }
+        let shared = if i == self.marked {
+            // In ascending feature order, as the merge adds them.
+            let (w, marks) = (&self.ev.weights, &self.marks);
+            self.ev.tgt[j]
+                .iter()
+                .filter(|&&f| marks[f as usize] == i as u32)
+                .map(|&f| w[f as usize])
+                .sum()
+        } else {
+            self.merge_shared(i, j)
+        };
         self.pair_keys[slot] = key;
         self.pair_shared[slot] = shared;
         shared

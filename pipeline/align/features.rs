@@ -51,14 +51,25 @@ impl Hasher for FeatureHasher {
 
 /// Sorted, deduplicated features of one sentence.
 pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
-    let chars: Vec<char> = text.chars().collect();
+    thread_local! {
+        // The characters and the current word, kept between sentences: two
+        // allocations per sentence were a twentieth of the aligner's time.
+        static SCRATCH: std::cell::RefCell<(Vec<char>, String)> = Default::default();
+    }
+    SCRATCH.with_borrow_mut(|(chars, word)| {
+        chars.clear();
+        chars.extend(text.chars());
+        features_of(chars, word, lang)
+    })
+}
+
+fn features_of(chars: &[char], word: &mut String, lang: Lang) -> Vec<Feature> {
     let mut out = Vec::with_capacity(chars.len() / 6 + 1);
-    let mut word = String::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c.is_ascii_digit() {
-            let (value, next) = number(&chars, i, lang);
+            let (value, next) = number(chars, i, lang);
             out.push(hash(b'N', value.as_bytes()));
             i = next;
         } else if is_letter(c) {
@@ -68,9 +79,7 @@ pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
                 i += 1;
             }
             word.clear();
-            chars[start..i]
-                .iter()
-                .for_each(|&c| push_lower(&mut word, c));
+            chars[start..i].iter().for_each(|&c| push_lower(word, c));
             // Length first: `is_uppercase` looks Cyrillic up in tables.
             let acronym =
                 (2..=6).contains(&(i - start)) && chars[start..i].iter().all(|c| c.is_uppercase());
@@ -78,9 +87,9 @@ pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
                 // Acronyms (`НАТО`, `NATO`) keep every letter.
                 let latin: String = word.chars().map(translit).collect();
                 out.push(hash(b'A', latin.as_bytes()));
-            } else if let Some(sym) = calendar(&word) {
+            } else if let Some(sym) = calendar(word) {
                 out.push(hash(b'C', sym.as_bytes()));
-            } else if let Some(sk) = skeleton_bytes(&word, i - start) {
+            } else if let Some(sk) = skeleton_bytes(word, i - start) {
                 out.push(hash(b'S', sk.as_slice()));
             }
         } else {
@@ -375,29 +384,53 @@ fn skeleton_bytes(word: &str, n_chars: usize) -> Option<Skeleton> {
         bytes: [0; 4],
         len: 0,
     };
+    // Per character, its transliteration's consonants, merged as below:
+    // worked out once for ASCII and Cyrillic (nothing else transliterates).
+    static TABLE: OnceLock<Vec<[u8; 2]>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..0x500u32)
+            .map(|code| {
+                let mut out = [0u8; 2];
+                let c = char::from_u32(code).unwrap_or('\0');
+                let kept = translit(c).bytes().filter_map(consonant);
+                for (slot, b) in out.iter_mut().zip(kept) {
+                    *slot = b;
+                }
+                out
+            })
+            .collect()
+    });
     let mut last = b' ';
-    for c in word.chars().flat_map(|c| translit(c).bytes()) {
-        let c = match c {
-            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h' | b'w' | b'j' => continue,
-            b'c' | b'q' | b'k' | b'g' => b'k',
-            b'x' => b'k',
-            b'f' => b'p',
-            b'b' => b'p',
-            b'd' => b't',
-            b'z' => b's',
-            c if c.is_ascii_lowercase() => c,
-            _ => continue,
+    for c in word.chars() {
+        let Some(pair) = table.get(c as usize) else {
+            continue;
         };
-        if c != last {
-            sk.bytes[sk.len] = c;
-            sk.len += 1;
-            last = c;
-        }
-        if sk.len == 4 {
-            break;
+        for &c in pair.iter().take_while(|&&b| b != 0) {
+            if c != last {
+                sk.bytes[sk.len] = c;
+                sk.len += 1;
+                last = c;
+            }
+            if sk.len == 4 {
+                return Some(sk);
+            }
         }
     }
     (sk.len >= 3).then_some(sk)
+}
+
+/// A transliterated letter as a skeleton consonant: vowels and glides
+/// dropped, letters that scripts render differently merged.
+fn consonant(c: u8) -> Option<u8> {
+    match c {
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h' | b'w' | b'j' => None,
+        b'c' | b'q' | b'k' | b'g' | b'x' => Some(b'k'),
+        b'f' | b'b' => Some(b'p'),
+        b'd' => Some(b't'),
+        b'z' => Some(b's'),
+        c if c.is_ascii_lowercase() => Some(c),
+        _ => None,
+    }
 }
 
 /// Appends `c` lower-cased, with ASCII and Cyrillic (Kazakh letters
