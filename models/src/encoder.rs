@@ -14,6 +14,7 @@ use candle_core::{DType, Device, Tensor};
 
 use crate::bert::{self, Bert, Config};
 use crate::error::Error;
+use crate::sentence_head::SentenceHead;
 use crate::source::ModelSource;
 use crate::translator::DeviceChoice;
 
@@ -68,7 +69,9 @@ impl EncoderOptions {
         }
     }
 
-    /// LaBSE: no prefix, pooler output, normalised.
+    /// LaBSE: no prefix, pooler output, normalised. A sentence-transformers
+    /// copy (`sentence-transformers/LaBSE`) runs its own `modules.json`
+    /// instead: CLS, its Dense module, normalised ([`SentenceHead`]).
     pub fn labse() -> Self {
         Self {
             prefix: String::new(),
@@ -101,6 +104,8 @@ pub struct SentenceEncoder {
     model: Bert,
     tokenizer: Option<(tokenizers::Tokenizer, std::path::PathBuf)>,
     options: EncoderOptions,
+    /// The dense layers (and pooling) of a sentence-transformers model.
+    head: Option<SentenceHead>,
     pad: u32,
     max_tokens: usize,
     device: Device,
@@ -119,11 +124,13 @@ impl SentenceEncoder {
 
     /// Loads a model with explicit options. Needs `config.json` (BERT or
     /// XLM-R), `model.safetensors` or `pytorch_model.bin`, and
-    /// `tokenizer.json`.
+    /// `tokenizer.json`. A sentence-transformers `modules.json`, when
+    /// present, sets the pooling and normalisation and adds its dense
+    /// layers ([`SentenceHead`]).
     pub fn load_with(
         source: &ModelSource,
         device: DeviceChoice,
-        options: EncoderOptions,
+        mut options: EncoderOptions,
     ) -> Result<Self, Error> {
         let files = source.resolve()?;
         let dtype = options.dtype.unwrap_or(device.default_dtype());
@@ -136,6 +143,14 @@ impl SentenceEncoder {
         };
         let vb = crate::weights::float_var_builder(&files, dtype, &device)?;
         let model = Bert::new(cfg, vb).map_err(weights_err)?;
+        let head = match &files.sentence_modules {
+            Some(modules) => Some(SentenceHead::load(modules, &device)?),
+            None => None,
+        };
+        if let Some(head) = &head {
+            options.pooling = head.pooling;
+            options.normalize = head.normalize;
+        }
         let tj = files
             .tokenizer
             .tokenizer_json
@@ -147,6 +162,7 @@ impl SentenceEncoder {
         let tokenizer =
             tokenizers::Tokenizer::from_file(&tj).map_err(|e| Error::tokenizer(&tj, e))?;
         let mut encoder = Self::new(files.id, model, options, device)?;
+        encoder.head = head;
         if encoder.options.pooling == Pooling::Pooler && !encoder.model.has_pooler() {
             return Err(Error::Load {
                 model: encoder.id,
@@ -177,6 +193,7 @@ impl SentenceEncoder {
             model,
             tokenizer: None,
             options,
+            head: None,
             pad,
             max_tokens,
             device,
@@ -190,7 +207,8 @@ impl SentenceEncoder {
 
     /// Length of every vector.
     pub fn dim(&self) -> usize {
-        self.model.config().hidden_size
+        let hidden = self.model.config().hidden_size;
+        self.head.as_ref().map_or(hidden, |h| h.dim(hidden))
     }
 
     /// The settings in use.
@@ -288,6 +306,10 @@ impl SentenceEncoder {
                     })
                 }
             },
+        };
+        let pooled = match &self.head {
+            Some(head) => head.dense(pooled)?,
+            None => pooled,
         };
         let pooled = if self.options.normalize {
             bert::l2_normalize(&pooled)?

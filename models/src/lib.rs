@@ -31,6 +31,7 @@ mod kv_cache;
 pub mod layers;
 pub mod marian;
 pub mod model;
+pub mod sentence_head;
 pub mod source;
 pub mod spm;
 mod step;

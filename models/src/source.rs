@@ -53,7 +53,24 @@ pub struct ModelFiles {
     pub weights: WeightsFile,
     /// Tokenizer files present.
     pub tokenizer: TokenizerFiles,
+    /// sentence-transformers' `modules.json` and its modules' files, when
+    /// the model has them.
+    pub sentence_modules: Option<SentenceModuleFiles>,
 }
+
+/// A sentence-transformers model's `modules.json` and the files of the
+/// modules it lists (`1_Pooling/config.json`, `2_Dense/model.safetensors`),
+/// by their path in the repository.
+#[derive(Debug, Clone)]
+pub struct SentenceModuleFiles {
+    /// `modules.json`.
+    pub modules_json: PathBuf,
+    /// `(path in the repository, local path)` of each module file present.
+    pub files: Vec<(String, PathBuf)>,
+}
+
+/// The files a sentence-transformers module directory may hold.
+const MODULE_FILES: [&str; 3] = ["config.json", "model.safetensors", "pytorch_model.bin"];
 
 const TOKENIZER_FILES: [&str; 4] = ["tokenizer.json", "source.spm", "vocab.json", "spiece.model"];
 
@@ -88,12 +105,34 @@ fn assemble(
             tokenizer.spiece_model = find(spiece)?;
         }
     }
+    let sentence_modules = match find("modules.json")? {
+        None => None,
+        Some(modules_json) => {
+            let mut files = Vec::new();
+            for dir in crate::sentence_head::module_paths(&modules_json)? {
+                if dir.is_empty() {
+                    continue;
+                }
+                for f in MODULE_FILES {
+                    let name = format!("{dir}/{f}");
+                    if let Some(p) = find(&name)? {
+                        files.push((name, p));
+                    }
+                }
+            }
+            Some(SentenceModuleFiles {
+                modules_json,
+                files,
+            })
+        }
+    };
     Ok(ModelFiles {
         id,
         config,
         generation_config,
         weights,
         tokenizer,
+        sentence_modules,
     })
 }
 
