@@ -68,13 +68,30 @@ fn softmax_weights(bias: BiasRow, scores: &mut [f32]) -> f32 {
             *s += bias[start + j * stride];
         }
     }
-    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut sum = 0f32;
+    // Sixteen lanes each for the maximum and the sum: a single running
+    // value keeps a loop scalar (float max and sum are not reassociated),
+    // and this runs for every score of every head.
+    let mut top = [f32::NEG_INFINITY; 16];
+    let chunks = scores.chunks_exact(16);
+    let rest = chunks.remainder().iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    for c in chunks {
+        for (t, &x) in top.iter_mut().zip(c) {
+            *t = if x > *t { x } else { *t };
+        }
+    }
+    let max = top.iter().copied().fold(rest, f32::max);
     for s in scores.iter_mut() {
         *s = exp_nonpositive(*s - max);
-        sum += *s;
     }
-    1.0 / sum
+    let mut sums = [0f32; 16];
+    let chunks = scores.chunks_exact(16);
+    let rest: f32 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for (t, &x) in sums.iter_mut().zip(c) {
+            *t += x;
+        }
+    }
+    1.0 / (sums.iter().sum::<f32>() + rest)
 }
 
 #[inline(always)]
@@ -127,6 +144,31 @@ fn attend_any(one: &Query, scores: &mut Vec<f32>, out: &mut [f32]) {
 #[target_feature(enable = "avx2,fma")]
 unsafe fn attend_avx2(one: &Query, scores: &mut Vec<f32>, out: &mut [f32]) {
     attend(one, scores, out)
+}
+
+/// Each `tk`-wide row of `scores` turned into softmax weights, with the
+/// additive bias row `bias(row)`.
+#[inline(always)]
+fn softmax_rows<'b>(scores: &mut [f32], tk: usize, bias: impl Fn(usize) -> BiasRow<'b>) {
+    for (qi, row) in scores.chunks_exact_mut(tk).enumerate() {
+        let inv = softmax_weights(bias(qi), row);
+        row.iter_mut().for_each(|p| *p *= inv);
+    }
+}
+
+/// [`softmax_rows`] compiled for AVX2+FMA: a fifth of the encoder's time
+/// when four wide.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn softmax_rows_avx2<'b>(
+    scores: &mut [f32],
+    tk: usize,
+    bias: impl Fn(usize) -> BiasRow<'b>,
+) {
+    softmax_rows(scores, tk, bias)
 }
 
 /// `dst = lhs·rhs` for `(m, n, k)`: `dst` and `lhs` row-major with the
@@ -220,6 +262,8 @@ fn attention_heads(
 ) {
     let dst = SharedOut(out.as_mut_ptr());
     let dst = &dst;
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = super::has_avx2_fma();
     (0..b * h)
         .into_par_iter()
         .for_each_init(Vec::new, |scores, head| {
@@ -243,10 +287,16 @@ fn attention_heads(
                     (k.as_ptr(), 1, d),
                 );
             }
-            for (qi, row) in scores.chunks_exact_mut(tk).enumerate() {
-                let inv = softmax_weights(bias_row(bias, bi / groups.bias, hi, qi), row);
-                row.iter_mut().for_each(|p| *p *= inv);
+            let rows = |qi| bias_row(bias, bi / groups.bias, hi, qi);
+            #[cfg(target_arch = "x86_64")]
+            if avx2 {
+                // SAFETY: the features were detected above.
+                unsafe { softmax_rows_avx2(scores, tk, rows) };
+            } else {
+                softmax_rows(scores, tk, rows);
             }
+            #[cfg(not(target_arch = "x86_64"))]
+            softmax_rows(scores, tk, rows);
             // Rows of this head in the `(b, tq, h, d)` output: start at
             // `((bi·tq)·h + hi)·d`, `h·d` apart.
             // SAFETY: those rows belong to this (batch, head) only, and lie
