@@ -90,7 +90,7 @@ impl Config {
             return Err(unsupported("hidden_act", cfg.hidden_act.clone()));
         }
         let heads = cfg.num_attention_heads;
-        if heads == 0 || cfg.hidden_size % heads != 0 {
+        if heads == 0 || !cfg.hidden_size.is_multiple_of(heads) {
             return Err(unsupported(
                 "num_attention_heads",
                 format!("{heads} (hidden_size {})", cfg.hidden_size),
@@ -274,6 +274,18 @@ impl Bert {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.cfg
+    }
+
+    /// Runs every linear layer of the encoder in int8
+    /// ([`Linear::quantize_int8`]); returns whether the CPU allows it.
+    pub fn quantize_int8(&mut self) -> Result<bool> {
+        let mut all = true;
+        for layer in &mut self.layers {
+            all &= layer.attention.quantize_int8()?;
+            all &= layer.intermediate.quantize_int8()?;
+            all &= layer.output.quantize_int8()?;
+        }
+        Ok(all)
     }
 
     /// Last hidden states `(b, t, hidden)` of `(b, t)` ids with a `(b, t)`

@@ -80,12 +80,34 @@ const SKINNY_ROWS: usize = 128;
 /// matrix: candle's `Linear` would broadcast the weight over the batch and
 /// run one small product per batch item, which dominates decoding time.
 #[derive(Debug, Clone)]
-pub struct Linear(candle_nn::Linear);
+pub struct Linear(
+    candle_nn::Linear,
+    Option<std::sync::Arc<crate::cpu::int8::QuantizedLinear>>,
+);
 
 impl Linear {
     /// From a `(out, in)` weight and optional `(out,)` bias.
     pub fn new(weight: Tensor, bias: Option<Tensor>) -> Self {
-        Self(candle_nn::Linear::new(weight, bias))
+        Self(candle_nn::Linear::new(weight, bias), None)
+    }
+
+    /// Runs the layer in int8 from now on (float32 inputs on the CPU),
+    /// when the CPU has AVX-512 VNNI and the weight is float32 on the CPU;
+    /// returns whether it does.
+    pub fn quantize_int8(&mut self) -> Result<bool> {
+        let w = self.0.weight();
+        if !crate::cpu::int8::available() || !crate::cpu::is_cpu_f32(w) {
+            return Ok(false);
+        }
+        let (n, k) = w.dims2()?;
+        let weight = w.flatten_all()?.to_vec1::<f32>()?;
+        let bias = match self.0.bias() {
+            Some(b) => Some(b.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?),
+            None => None,
+        };
+        let q = crate::cpu::int8::QuantizedLinear::new(&weight, n, k, bias.as_deref());
+        self.1 = Some(std::sync::Arc::new(q));
+        Ok(true)
     }
 }
 
@@ -93,6 +115,14 @@ impl Module for Linear {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let w = self.0.weight();
         let mut dims = xs.dims().to_vec();
+        if let Some(q) = self.1.as_ref().filter(|_| crate::cpu::is_cpu_f32(xs)) {
+            dims.pop();
+            let rows: usize = dims.iter().product();
+            let y = crate::cpu::with_cpu_slice(xs, |x| q.forward(x, rows))?
+                .expect("checked: float32 on the CPU");
+            dims.push(q.out_dim());
+            return Tensor::from_vec(y, dims, xs.device());
+        }
         let d = dims.pop().unwrap_or(1);
         let rows: usize = dims.iter().product();
         let x = xs.reshape((rows, d))?;
@@ -123,7 +153,7 @@ pub fn linear(in_dim: usize, out_dim: usize, bias: bool, vb: VarBuilder) -> Resu
     } else {
         candle_nn::linear_no_bias(in_dim, out_dim, vb)?
     };
-    Ok(Linear(l))
+    Ok(Linear(l, None))
 }
 
 /// Multi-head attention: `q_proj`/`k_proj`/`v_proj`/`out_proj` (Marian) or
@@ -161,6 +191,15 @@ pub struct AttentionSpec {
 }
 
 impl Attention {
+    /// [`Linear::quantize_int8`] on the four projections.
+    pub fn quantize_int8(&mut self) -> Result<bool> {
+        let mut all = true;
+        for l in [&mut self.q, &mut self.k, &mut self.v, &mut self.o] {
+            all &= l.quantize_int8()?;
+        }
+        Ok(all)
+    }
+
     /// Loads the four projections under `vb`.
     pub fn new(spec: AttentionSpec, vb: VarBuilder) -> Result<Self> {
         let inner = spec.heads * spec.head_dim;

@@ -121,7 +121,7 @@ impl Config {
             ("encoder_attention_heads", cfg.encoder_attention_heads),
             ("decoder_attention_heads", cfg.decoder_attention_heads),
         ] {
-            if heads == 0 || cfg.d_model % heads != 0 {
+            if heads == 0 || !cfg.d_model.is_multiple_of(heads) {
                 return Err(unsupported(
                     field,
                     format!("{heads} (d_model {})", cfg.d_model),

@@ -349,7 +349,16 @@ fn e5_in_half_precision_stays_close_to_float32() {
     // What a GPU runs by default, checked on the CPU.
     let Some(dir) = e5_dir() else { return };
     let sentences: Vec<&str> = TRIPLES.iter().flatten().copied().collect();
-    let full = e5().unwrap().lock().unwrap().encode(&sentences).unwrap();
+    let mut full = SentenceEncoder::load_with(
+        &ModelSource::Local(dir.clone()),
+        DeviceChoice::Cpu,
+        EncoderOptions {
+            int8: false,
+            ..EncoderOptions::e5()
+        },
+    )
+    .unwrap();
+    let full = full.encode(&sentences).unwrap();
     for (dtype, floor) in [(DType::F16, 0.999), (DType::BF16, 0.99)] {
         let mut enc = SentenceEncoder::load_with(
             &ModelSource::Local(dir.clone()),
@@ -369,6 +378,38 @@ fn e5_in_half_precision_stays_close_to_float32() {
         eprintln!("{dtype:?}: lowest cosine to float32 {worst:.5}");
         assert!(worst >= floor, "{dtype:?}: {worst}");
     }
+}
+
+#[test]
+fn e5_in_int8_stays_close_to_float32() {
+    let Some(dir) = e5_dir() else { return };
+    let sentences: Vec<&str> = TRIPLES.iter().flatten().copied().collect();
+    let load = |int8| {
+        SentenceEncoder::load_with(
+            &ModelSource::Local(dir.clone()),
+            DeviceChoice::Cpu,
+            EncoderOptions {
+                int8,
+                ..EncoderOptions::e5()
+            },
+        )
+        .unwrap()
+    };
+    let mut quantised = load(true);
+    if !quantised.model_id().ends_with("+int8") {
+        eprintln!("skipping: this CPU has no AVX-512 VNNI, the encoder stays in float32");
+        return;
+    }
+    let full = load(false).encode(&sentences).unwrap();
+    let int8 = quantised.encode(&sentences).unwrap();
+    let cosines: Vec<f32> = full.iter().zip(&int8).map(|(a, b)| cosine(a, b)).collect();
+    let worst = cosines.iter().copied().fold(1.0, f32::min);
+    let mean = cosines.iter().sum::<f32>() / cosines.len() as f32;
+    eprintln!("int8: cosine to float32 lowest {worst:.5}, mean {mean:.5}");
+    assert!(
+        worst >= 0.99 && mean >= 0.995,
+        "lowest {worst}, mean {mean}"
+    );
 }
 
 #[test]

@@ -64,9 +64,11 @@ fn cls_dense_tanh_normalize_matches_sentence_transformers() {
     // E5's options (mean pooling) are overridden by modules.json; LaBSE's
     // (the BERT pooler, which this model has, with other weights) too.
     for options in [EncoderOptions::e5(), EncoderOptions::labse()] {
+        // Float32, to compare with sentence-transformers within 1e-5.
         let options = EncoderOptions {
             prefix: String::new(),
             batch_size: 2,
+            int8: false,
             ..options
         };
         let mut encoder = load(&fixture(), options).unwrap();

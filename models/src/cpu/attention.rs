@@ -73,7 +73,11 @@ fn softmax_weights(bias: BiasRow, scores: &mut [f32]) -> f32 {
     // and this runs for every score of every head.
     let mut top = [f32::NEG_INFINITY; 16];
     let chunks = scores.chunks_exact(16);
-    let rest = chunks.remainder().iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let rest = chunks
+        .remainder()
+        .iter()
+        .copied()
+        .fold(f32::NEG_INFINITY, f32::max);
     for c in chunks {
         for (t, &x) in top.iter_mut().zip(c) {
             *t = if x > *t { x } else { *t };
@@ -229,7 +233,7 @@ struct Groups {
 impl Groups {
     fn new(b: usize, b_kv: usize, b_bias: Option<usize>) -> Result<Groups> {
         let per = |rows: usize, what: &str| -> Result<usize> {
-            if rows == 0 || b % rows != 0 {
+            if rows == 0 || !b.is_multiple_of(rows) {
                 candle_core::bail!("attention: {b} query rows against {rows} {what} rows")
             }
             Ok(b / rows)

@@ -9,6 +9,7 @@ use candle_core::{DType, Device, Layout, Result, Storage, Tensor};
 use rayon::prelude::*;
 
 mod attention;
+pub(crate) mod int8;
 
 pub(crate) use attention::attention;
 
