@@ -4,13 +4,16 @@
 //! aligner batches them. Prints numbers, asserts nothing:
 //!
 //! ```text
-//! cargo bench -p shanyraq-models --bench encode [-- N]
+//! cargo bench -p shanyraq-models --bench encode [-- N] [--float32]
 //! ```
+//!
+//! `--float32` turns off the int8 linear layers the encoder uses by
+//! default on CPUs with AVX-512 VNNI.
 
 use std::path::Path;
 use std::time::Instant;
 
-use shanyraq_models::{DeviceChoice, ModelSource, SentenceEncoder};
+use shanyraq_models::{DeviceChoice, EncoderOptions, ModelSource, SentenceEncoder};
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -24,8 +27,14 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(300);
-    let mut encoder = SentenceEncoder::load(&ModelSource::Local(model), DeviceChoice::Cpu)
-        .expect("load e5-small");
+    let options = EncoderOptions {
+        int8: !std::env::args().any(|a| a == "--float32"),
+        ..EncoderOptions::e5()
+    };
+    let mut encoder =
+        SentenceEncoder::load_with(&ModelSource::Local(model), DeviceChoice::Cpu, options)
+            .expect("load e5-small");
+    println!("model {}", encoder.model_id());
     for file in ["kaz_Cyrl.dev", "rus_Cyrl.dev", "eng_Latn.dev"] {
         let text = std::fs::read_to_string(flores.join(file)).expect("read FLORES");
         let sentences: Vec<&str> = text.lines().take(n).collect();
