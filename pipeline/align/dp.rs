@@ -135,20 +135,31 @@ pub fn best_path(
     let mut best = vec![f64::INFINITY; area];
     let mut back = vec![u8::MAX; area];
     best[cell(0, 0).expect("origin")] = 0.0;
+    // Per shape, for the current row: the row it starts from, that row's
+    // target range and where its cells begin (usize::MAX: no such row).
+    let mut from: Vec<(usize, Range<usize>, usize)> = vec![(0, 0..0, 0); shapes.len()];
     for (i, row) in rows.iter().enumerate() {
+        for (f, &(di, _)) in from.iter_mut().zip(shapes) {
+            *f = match i.checked_sub(di) {
+                Some(p) => (p, rows[p].clone(), offset[p]),
+                None => (usize::MAX, 0..0, 0),
+            };
+        }
         for j in row.clone() {
-            let here = cell(i, j).expect("in row");
-            for (k, &(di, dj)) in shapes.iter().enumerate() {
-                if di > i || dj > j || (di == 0 && dj == 0) {
+            let here = offset[i] + j - row.start;
+            for (k, (&(di, dj), (p, prev_row, base))) in shapes.iter().zip(&from).enumerate() {
+                if *p == usize::MAX || dj > j || (di == 0 && dj == 0) {
                     continue;
                 }
-                let Some(prev) = cell(i - di, j - dj) else {
+                let jj = j - dj;
+                if !prev_row.contains(&jj) {
                     continue;
-                };
+                }
+                let prev = base + jj - prev_row.start;
                 if best[prev].is_infinite() {
                     continue;
                 }
-                let c = best[prev] + cost(i - di..i, j - dj..j, best[here] - best[prev]);
+                let c = best[prev] + cost(i - di..i, jj..j, best[here] - best[prev]);
                 if c < best[here] {
                     best[here] = c;
                     back[here] = k as u8;
