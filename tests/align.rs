@@ -176,10 +176,25 @@ fn the_e5_encoder_runs_in_the_aligner() {
     let (s, t, args) = opera_kk_en();
     let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     args.extend(["--encoder", dir.to_str().unwrap()]);
-    let o = shanyraq(&args);
-    assert_ok(&o);
-    assert!(!stderr(&o).contains("without embeddings"), "{}", stderr(&o));
-    let beads = parse_beads(&stdout(&o)).unwrap();
     let count = |p: &std::path::Path| fs::read_to_string(p).unwrap().lines().count();
-    check_cover(&beads, count(&s), count(&t)).unwrap();
+    // In int8 where the CPU allows it (the default), and in float32.
+    for extra in [None, Some("--encoder-float32")] {
+        let args: Vec<&str> = args.iter().copied().chain(extra).collect();
+        let o = shanyraq(&args);
+        assert_ok(&o);
+        assert!(!stderr(&o).contains("without embeddings"), "{}", stderr(&o));
+        let beads = parse_beads(&stdout(&o)).unwrap();
+        check_cover(&beads, count(&s), count(&t)).unwrap();
+    }
+    let dir = dir.to_str().unwrap();
+    let id = |float32| {
+        let e = shanyraq::align::embed::load(dir, float32).unwrap().unwrap();
+        let id = e.lock().unwrap().model_id().to_string();
+        id
+    };
+    assert!(!id(true).ends_with("+int8"), "{}", id(true));
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512vnni") {
+        assert!(id(false).ends_with("+int8"), "{}", id(false));
+    }
 }

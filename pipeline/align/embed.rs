@@ -264,8 +264,9 @@ impl RunEmbeddings {
 /// Loads the encoder named on the command line or in shanyraq.toml:
 /// `none`, `e5-small` (intfloat/multilingual-e5-small), `labse`
 /// (sentence-transformers/LaBSE), or a local model directory. `Ok(None)`
-/// for `none`.
-pub fn load(choice: &str) -> Result<Option<SharedEmbedder>, shanyraq_models::Error> {
+/// for `none`. `float32` keeps the encoder's linear layers in float32 on
+/// CPUs where they would run in int8: the same vectors on every machine.
+pub fn load(choice: &str, float32: bool) -> Result<Option<SharedEmbedder>, shanyraq_models::Error> {
     use shanyraq_models::{DeviceChoice, EncoderOptions, ModelSource};
     let (source, id) = match choice {
         "none" | "" => return Ok(None),
@@ -279,8 +280,11 @@ pub fn load(choice: &str) -> Result<Option<SharedEmbedder>, shanyraq_models::Err
         ),
         dir => (ModelSource::Local(dir.into()), dir),
     };
-    let encoder =
-        SentenceEncoder::load_with(&source, DeviceChoice::Cpu, EncoderOptions::for_model(id))?;
+    let options = EncoderOptions {
+        int8: !float32,
+        ..EncoderOptions::for_model(id)
+    };
+    let encoder = SentenceEncoder::load_with(&source, DeviceChoice::Cpu, options)?;
     Ok(Some(Arc::new(Mutex::new(Embedder::new(encoder)))))
 }
 
@@ -293,8 +297,8 @@ fn hub(repo: &str) -> shanyraq_models::ModelSource {
 
 /// [`load`], falling back to the model-free aligner with a warning when
 /// the encoder cannot be loaded (offline, missing files).
-pub fn load_or_warn(choice: &str) -> Option<SharedEmbedder> {
-    match load(choice) {
+pub fn load_or_warn(choice: &str, float32: bool) -> Option<SharedEmbedder> {
+    match load(choice, float32) {
         Ok(e) => e,
         Err(err) => {
             tracing::warn!("encoder `{choice}` unavailable, aligning without embeddings: {err}");

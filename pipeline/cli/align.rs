@@ -90,6 +90,11 @@ pub struct AlignArgs {
     /// loaded).
     #[arg(long, default_value = "none")]
     pub encoder: String,
+    /// Run the encoder in float32 even on CPUs where its linear layers
+    /// would run in int8 (AVX-512 VNNI): identical vectors on every
+    /// machine, at about 0.6× the speed.
+    #[arg(long)]
+    pub encoder_float32: bool,
     /// Cost weight of embedding distance (with --encoder; default: the
     /// tuned 8).
     #[arg(long)]
@@ -134,7 +139,7 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
             args.src_lang,
             args.tgt_lang,
             dictionary,
-            embed::load_or_warn(&args.encoder),
+            embed::load_or_warn(&args.encoder, args.encoder_float32),
             args.embedding_weight,
         )
         .align(&src_refs, &tgt_refs);

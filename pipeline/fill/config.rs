@@ -99,6 +99,7 @@ pub struct FillConfig {
 /// ```toml
 /// [align]
 /// encoder = "e5-small"                          # none, e5-small, labse or a directory
+/// encoder_float32 = false                       # true: no int8, same vectors everywhere
 /// dictionaries = { kk-en = "dicts/kk-en.dic" }  # hunalign format, relative to this file
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -106,6 +107,10 @@ pub struct FillConfig {
 pub struct AlignSettings {
     /// Sentence encoder for embedding evidence (`--encoder` overrides it).
     pub encoder: Option<String>,
+    /// Keep the encoder in float32 where it would run in int8
+    /// (`--encoder-float32` turns it on too).
+    #[serde(default)]
+    pub encoder_float32: bool,
     /// Bilingual dictionaries per pair (`--dict` adds to and overrides them).
     #[serde(default)]
     pub dictionaries: BTreeMap<String, PathBuf>,
@@ -323,6 +328,19 @@ mod tests {
         let en_kk = c.spec(Lang::En, Lang::Kk).unwrap();
         assert!(en_kk.id().ends_with("@abc"));
         assert_eq!(en_kk.decode.beam, Some(2));
+    }
+
+    #[test]
+    fn the_align_table_takes_the_encoder_and_its_precision() {
+        let c = parse("[align]\nencoder = \"e5-small\"\nencoder_float32 = true\n").unwrap();
+        assert_eq!(c.align.encoder.as_deref(), Some("e5-small"));
+        assert!(c.align.encoder_float32);
+        assert!(
+            !parse("[align]\nencoder = \"labse\"\n")
+                .unwrap()
+                .align
+                .encoder_float32
+        );
     }
 
     #[test]
