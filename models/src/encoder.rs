@@ -152,7 +152,8 @@ impl SentenceEncoder {
         };
         let vb = crate::weights::float_var_builder(&files, dtype, &device)?;
         let mut model = Bert::new(cfg, vb).map_err(weights_err)?;
-        let int8 = options.int8
+        // What runs, for `options()`: float32 where int8 cannot.
+        options.int8 = options.int8
             && dtype == DType::F32
             && device.is_cpu()
             && model.quantize_int8().map_err(weights_err)?;
@@ -176,7 +177,7 @@ impl SentenceEncoder {
             tokenizers::Tokenizer::from_file(&tj).map_err(|e| Error::tokenizer(&tj, e))?;
         // Int8 vectors differ a little from float32 ones: caches keyed by
         // the id must not mix them.
-        let id = if int8 {
+        let id = if options.int8 {
             format!("{}+int8", files.id)
         } else {
             files.id

@@ -16,20 +16,21 @@ use crate::encoder::Pooling;
 use crate::error::{read_json, Error};
 use crate::source::{SentenceModuleFiles, WeightsFile};
 
-/// One entry of `modules.json`.
-#[derive(Debug, Deserialize)]
-struct ModuleEntry {
+/// One entry of `modules.json`: a module's directory (the transformer's
+/// is the model's own root, `""`) and its Python type.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModuleEntry {
+    /// Directory of the module's files in the repository.
     #[serde(default)]
-    path: String,
+    pub path: String,
+    /// e.g. `sentence_transformers.models.Pooling`.
     #[serde(rename = "type")]
-    kind: String,
+    pub kind: String,
 }
 
-/// The directories of a `modules.json`'s modules, in order (the
-/// transformer's is the model's own root, `""`).
-pub(crate) fn module_paths(modules_json: &Path) -> Result<Vec<String>, Error> {
-    let entries: Vec<ModuleEntry> = read_json(modules_json)?;
-    Ok(entries.into_iter().map(|e| e.path).collect())
+/// The modules a `modules.json` lists, in order.
+pub(crate) fn modules(modules_json: &Path) -> Result<Vec<ModuleEntry>, Error> {
+    read_json(modules_json)
 }
 
 /// `1_Pooling/config.json`: which one of sentence-transformers' pooling
@@ -91,7 +92,6 @@ impl SentenceHead {
     /// activations are errors naming the file, not silently different
     /// vectors.
     pub fn load(files: &SentenceModuleFiles, device: &Device) -> Result<SentenceHead, Error> {
-        let entries: Vec<ModuleEntry> = read_json(&files.modules_json)?;
         let unsupported =
             |path: &Path, what: &str, value: &str| Error::unsupported(path, what, value);
         let mut head = SentenceHead {
@@ -100,7 +100,7 @@ impl SentenceHead {
             normalize: false,
         };
         let mut pooled = false;
-        for (k, entry) in entries.iter().enumerate() {
+        for (k, entry) in files.modules.iter().enumerate() {
             let kind = entry.kind.rsplit('.').next().unwrap_or_default();
             match kind {
                 "Transformer" if k == 0 => {}

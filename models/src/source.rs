@@ -65,6 +65,8 @@ pub struct ModelFiles {
 pub struct SentenceModuleFiles {
     /// `modules.json`.
     pub modules_json: PathBuf,
+    /// What it lists, in order.
+    pub modules: Vec<crate::sentence_head::ModuleEntry>,
     /// `(path in the repository, local path)` of each module file present.
     pub files: Vec<(String, PathBuf)>,
 }
@@ -108,13 +110,11 @@ fn assemble(
     let sentence_modules = match find("modules.json")? {
         None => None,
         Some(modules_json) => {
+            let modules = crate::sentence_head::modules(&modules_json)?;
             let mut files = Vec::new();
-            for dir in crate::sentence_head::module_paths(&modules_json)? {
-                if dir.is_empty() {
-                    continue;
-                }
+            for module in modules.iter().filter(|m| !m.path.is_empty()) {
                 for f in MODULE_FILES {
-                    let name = format!("{dir}/{f}");
+                    let name = format!("{}/{f}", module.path);
                     if let Some(p) = find(&name)? {
                         files.push((name, p));
                     }
@@ -122,6 +122,7 @@ fn assemble(
             }
             Some(SentenceModuleFiles {
                 modules_json,
+                modules,
                 files,
             })
         }

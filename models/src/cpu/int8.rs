@@ -57,8 +57,7 @@ impl QuantizedLinear {
         let mut scales = vec![1f32; n];
         let mut sums = vec![0i32; n];
         for (col, row) in weight.chunks_exact(k).enumerate() {
-            let amax = row.iter().fold(0f32, |m, x| m.max(x.abs()));
-            let scale = if amax > 0.0 { amax / 127.0 } else { 1.0 };
+            let scale = scale_for(row.iter().fold(0f32, |m, x| m.max(x.abs())));
             scales[col] = scale;
             let (block, lane) = (col / NR, col % NR);
             for (i, &x) in row.iter().enumerate() {
@@ -109,7 +108,8 @@ impl QuantizedLinear {
     }
 
     /// The products of `rows` quantised rows, tile by tile, scaled back to
-    /// float32 (compiled for AVX-512, so that this last step is 16 wide).
+    /// float32. (Compiled for AVX-512 as a whole, the tile loop ran slower:
+    /// the kernel and the scaling are their own AVX-512 functions.)
     ///
     /// # Safety
     /// The CPU must have AVX-512 F, BW and VNNI.
@@ -141,6 +141,16 @@ impl QuantizedLinear {
     }
 }
 
+/// The step that maps a row whose largest magnitude is `amax` onto ±127
+/// (1 for a row of zeros).
+fn scale_for(amax: f32) -> f32 {
+    if amax > 0.0 {
+        amax / 127.0
+    } else {
+        1.0
+    }
+}
+
 /// Each row of `x` (`k` wide) scaled to ±127 by its largest magnitude,
 /// rounded, shifted by 128 into `xq` (`k4` wide, padding left as is), its
 /// scale into `xs`.
@@ -162,7 +172,7 @@ unsafe fn quantize_rows(x: &[f32], k: usize, k4: usize, xq: &mut [u8], xs: &mut 
         let amax = src[full..]
             .iter()
             .fold(_mm512_reduce_max_ps(top), |a, v| a.max(v.abs()));
-        *scale = if amax > 0.0 { amax / 127.0 } else { 1.0 };
+        *scale = scale_for(amax);
         let inv = 1.0 / *scale;
         let (vinv, lo, hi, shift) = (
             _mm512_set1_ps(inv),
