@@ -135,20 +135,20 @@ pub fn best_path(
     let mut best = vec![f64::INFINITY; area];
     let mut back = vec![u8::MAX; area];
     best[cell(0, 0).expect("origin")] = 0.0;
-    // Per shape, for the current row: the row it starts from, that row's
-    // target range and where its cells begin (usize::MAX: no such row).
-    let mut from: Vec<(usize, Range<usize>, usize)> = vec![(0, 0..0, 0); shapes.len()];
+    // Per shape, for the current row: the target range of the row it starts
+    // from and where that row's cells begin (`None` above the first row).
+    let mut from: Vec<Option<(Range<usize>, usize)>> = vec![None; shapes.len()];
     for (i, row) in rows.iter().enumerate() {
         for (f, &(di, _)) in from.iter_mut().zip(shapes) {
-            *f = match i.checked_sub(di) {
-                Some(p) => (p, rows[p].clone(), offset[p]),
-                None => (usize::MAX, 0..0, 0),
-            };
+            *f = i.checked_sub(di).map(|p| (rows[p].clone(), offset[p]));
         }
         for j in row.clone() {
             let here = offset[i] + j - row.start;
-            for (k, (&(di, dj), (p, prev_row, base))) in shapes.iter().zip(&from).enumerate() {
-                if *p == usize::MAX || dj > j || (di == 0 && dj == 0) {
+            for (k, (&(di, dj), from)) in shapes.iter().zip(&from).enumerate() {
+                let Some((prev_row, base)) = from else {
+                    continue;
+                };
+                if dj > j || (di == 0 && dj == 0) {
                     continue;
                 }
                 let jj = j - dj;

@@ -165,6 +165,12 @@ fn run_masses(sentences: &[Vec<u32>], weights: &[f64]) -> Vec<[f64; MAX_GROUP]> 
         .collect()
 }
 
+/// `x` with a margin for rounding: a bound summed in another order than
+/// [`Similarity::of`] sums may round the other way, and must stay above it.
+fn above(x: f64) -> f64 {
+    x * (1.0 + 1e-9) + 1e-12
+}
+
 /// Sentence pairs whose shared weight the cache holds at once: a 64 × 64
 /// window, which covers every pair the beads around one DP cell ask for.
 const PAIR_SLOTS: usize = 64 * 64;
@@ -239,7 +245,7 @@ impl<'a> Similarity<'a> {
         }
         // First without looking at a single feature: the groups share at
         // most the lighter group's mass.
-        let loose = 2.0 * ws.min(wt) / (ws + wt) * (1.0 + 1e-9) + 1e-12;
+        let loose = above(2.0 * ws.min(wt) / (ws + wt));
         if loose < threshold {
             return Some(loose);
         }
@@ -268,9 +274,7 @@ impl<'a> Similarity<'a> {
                 }
             }
         }
-        // Sums taken in another order than `of` takes them may round the
-        // other way; the margin keeps the bound above the exact value.
-        Some(dice * factor * (1.0 + 1e-9) + 1e-12)
+        Some(above(dice * factor))
     }
 
     /// The shared weight of source sentence `i` and target sentence `j`,

@@ -130,10 +130,12 @@ impl Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x100000001b3);
-        }
+        bytes.iter().for_each(|&b| self.step(u64::from(b)));
+    }
+
+    fn step(&mut self, x: u64) {
+        self.0 ^= x;
+        self.0 = self.0.wrapping_mul(0x100000001b3);
     }
 }
 
@@ -149,8 +151,7 @@ impl StemHasher {
     /// Appends `c`, as one FNV step over its code point rather than one
     /// per UTF-8 byte (a stem is hashed for every word of every sentence).
     pub fn write_char(&mut self, c: char) {
-        (self.0).0 ^= u64::from(c);
-        (self.0).0 = (self.0).0.wrapping_mul(0x100000001b3);
+        self.0.step(u64::from(c));
     }
 
     /// The stem's hash.
