@@ -343,9 +343,29 @@ fn main() {
         return;
     }
     if args.iter().any(|a| a == "--errors") {
-        errors(&flores_cases(&data, "rus_Cyrl.dev", 1), Lang::Kk, Lang::Ru);
-        errors(&flores_cases(&data, "eng_Latn.dev", 1), Lang::Kk, Lang::En);
-        errors(&textberg(&data, &["dev"]), Lang::De, Lang::Fr);
+        // `--errors` alone: the anchor aligner; `--errors e5`: with e5-small.
+        let with_e5 = args.iter().any(|a| a == "e5");
+        let encoder = if with_e5 { e5_embedder() } else { None };
+        let opts = || match &encoder {
+            Some(e) => AlignOptions::with_encoder(Some(e.clone())),
+            None => AlignOptions::default(),
+        };
+        let show = args.iter().any(|a| a == "--show");
+        errors(
+            &flores_cases(&data, "rus_Cyrl.dev", 1),
+            Lang::Kk,
+            Lang::Ru,
+            opts(),
+            false,
+        );
+        errors(
+            &flores_cases(&data, "eng_Latn.dev", 1),
+            Lang::Kk,
+            Lang::En,
+            opts(),
+            false,
+        );
+        errors(&textberg(&data, &["dev"]), Lang::De, Lang::Fr, opts(), show);
         return;
     }
     if args.iter().any(|a| a == "--long" || a == "--one-to-one") {
@@ -362,6 +382,19 @@ fn main() {
     }
     if args.iter().any(|a| a == "--tune") {
         tune(&data);
+        return;
+    }
+    if args.iter().any(|a| a == "--tune-risk") {
+        // `--tune-risk e5`: the same grid for the embedding aligner.
+        let encoder = if args.iter().any(|a| a == "e5") {
+            Some(e5_embedder().expect("--tune-risk e5 needs target/e5-small"))
+        } else {
+            None
+        };
+        tune_risk(&data, encoder.clone());
+        if let Some(e) = encoder {
+            save_embeddings(&e);
+        }
         return;
     }
     let encoder = e5_embedder();
@@ -569,6 +602,51 @@ fn tune_lexicon(data: &Path) {
     grid(data, candidates);
 }
 
+/// Posterior decoding's temperature and threshold, against Viterbi, and
+/// the second pass's band (`e5`: a smaller grid, for the embedding aligner).
+fn tune_risk(data: &Path, encoder: Option<shanyraq::align::embed::SharedEmbedder>) {
+    use shanyraq::align::dp::MinRisk;
+    let base = AlignOptions::with_encoder(encoder.clone());
+    let mut candidates = Vec::new();
+    for band in [2, 4] {
+        candidates.push((
+            format!("viterbi band={band}"),
+            AlignOptions {
+                min_risk: None,
+                realign_band: Some(band),
+                ..base.clone()
+            },
+        ));
+    }
+    let (temperatures, thresholds, bands): (&[f64], &[f64], &[usize]) = if encoder.is_some() {
+        (&[0.5, 1.0, 2.0], &[0.45], &[2, 4])
+    } else {
+        (
+            &[0.5, 0.75, 1.0, 1.5, 2.0],
+            &[0.2, 0.35, 0.45, 0.5],
+            &[2, 3, 4],
+        )
+    };
+    for &temperature in temperatures {
+        for &threshold in thresholds {
+            for &band in bands {
+                candidates.push((
+                    format!("T={temperature} threshold={threshold} band={band}"),
+                    AlignOptions {
+                        min_risk: Some(MinRisk {
+                            temperature,
+                            threshold,
+                        }),
+                        realign_band: Some(band),
+                        ..base.clone()
+                    },
+                ));
+            }
+        }
+    }
+    grid(data, candidates);
+}
+
 /// The search settings: corridor width, second-pass band and the simple
 /// first pass, on the dev sets.
 fn tune_search(data: &Path) {
@@ -590,9 +668,11 @@ fn tune_search(data: &Path) {
     grid(data, candidates);
 }
 
-fn errors(cases: &[Case], src: Lang, tgt: Lang) {
+/// Which gold shapes the aligner misses and which wrong shapes it proposes;
+/// with `show`, each missed gold bead next to what the aligner made of it.
+fn errors(cases: &[Case], src: Lang, tgt: Lang, opts: AlignOptions, show: bool) {
     use std::collections::{BTreeMap, HashSet};
-    let aligner = AnchorAligner::new(src, tgt);
+    let aligner = AnchorAligner::with_options(src, tgt, opts);
     let mut missed: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut wrong: BTreeMap<String, usize> = BTreeMap::new();
     for c in cases {
@@ -608,6 +688,9 @@ fn errors(cases: &[Case], src: Lang, tgt: Lang) {
             e.1 += 1;
             if !test_set.contains(g) {
                 e.0 += 1;
+                if show {
+                    show_miss(c, g, &test);
+                }
             }
         }
         for b in &test {
@@ -620,6 +703,32 @@ fn errors(cases: &[Case], src: Lang, tgt: Lang) {
     }
     println!("{src}-{tgt} missed gold (missed/total): {missed:?}");
     println!("{src}-{tgt} wrong test beads: {wrong:?}");
+}
+
+fn show_miss(c: &Case, g: &IdBead, test: &[IdBead]) {
+    let overlaps =
+        |b: &IdBead| b.0.iter().any(|i| g.0.contains(i)) || b.1.iter().any(|j| g.1.contains(j));
+    println!("--- gold {:?}:{:?}", g.0, g.1);
+    for i in &g.0 {
+        println!("  S{i}: {}", c.src[*i]);
+    }
+    for j in &g.1 {
+        println!("  T{j}: {}", c.tgt[*j]);
+    }
+    let made: Vec<String> = test
+        .iter()
+        .filter(|b| overlaps(b))
+        .map(|b| format!("{:?}:{:?}", b.0, b.1))
+        .collect();
+    println!("  test: {}", made.join(" "));
+    for b in test.iter().filter(|b| overlaps(b)) {
+        for i in b.0.iter().filter(|i| !g.0.contains(i)) {
+            println!("  s{i}: {}", c.src[*i]);
+        }
+        for j in b.1.iter().filter(|j| !g.1.contains(j)) {
+            println!("  t{j}: {}", c.tgt[*j]);
+        }
+    }
 }
 
 /// One 20,000-sentence kk–ru pair (FLORES dev repeated with edits): speed
