@@ -384,6 +384,10 @@ fn main() {
         tune(&data);
         return;
     }
+    if args.iter().any(|a| a == "--calibration") {
+        calibration(&data);
+        return;
+    }
     if args.iter().any(|a| a == "--tune-risk") {
         // `--tune-risk e5`: the same grid for the embedding aligner.
         let encoder = if args.iter().any(|a| a == "e5") {
@@ -600,6 +604,62 @@ fn tune_lexicon(data: &Path) {
         }
     }
     grid(data, candidates);
+}
+
+/// How well bead scores predict that a bead is right, on the dev sets:
+/// per score decile, the share of beads (with both sides) found in the
+/// gold, and the Brier score (mean squared error of score as probability).
+fn calibration(data: &Path) {
+    for (src, tgt, corpora) in dev_sets(data) {
+        let aligner = AnchorAligner::new(src, tgt);
+        let mut bins = [(0usize, 0usize, 0.0f64); 10];
+        let mut brier = 0.0;
+        let mut total = 0;
+        for cases in &corpora {
+            let docs: Vec<(Vec<&str>, Vec<&str>)> = cases
+                .iter()
+                .map(|c| {
+                    (
+                        c.src.iter().map(String::as_str).collect(),
+                        c.tgt.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+            let pairs: Vec<shanyraq::align::DocumentPair<'_>> =
+                docs.iter().map(|(s, t)| (&s[..], &t[..])).collect();
+            for (c, beads) in cases.iter().zip(aligner.align_documents(&pairs)) {
+                let gold: std::collections::HashSet<&IdBead> = c.gold.iter().collect();
+                for b in beads
+                    .iter()
+                    .filter(|b| !b.src.is_empty() && !b.tgt.is_empty())
+                {
+                    let right = gold.contains(&ids_of(b));
+                    let p = f64::from(b.score);
+                    let bin = &mut bins[((p * 10.0) as usize).min(9)];
+                    bin.0 += 1;
+                    bin.1 += usize::from(right);
+                    bin.2 += p;
+                    brier += (p - f64::from(u8::from(right))).powi(2);
+                    total += 1;
+                }
+            }
+        }
+        println!(
+            "{src}-{tgt}: {total} beads, Brier {:.4}",
+            brier / total as f64
+        );
+        for (k, (n, right, sum)) in bins.iter().enumerate() {
+            if *n > 0 {
+                println!(
+                    "  score {:.1}-{:.1}: {n} beads, mean score {:.3}, right {:.3}",
+                    k as f64 / 10.0,
+                    (k + 1) as f64 / 10.0,
+                    sum / *n as f64,
+                    *right as f64 / *n as f64
+                );
+            }
+        }
+    }
 }
 
 /// Posterior decoding's temperature and threshold, against Viterbi, and

@@ -216,6 +216,7 @@ const NEGLIGIBLE: f64 = 6.0;
 /// bead; the posterior weighs every path through each bead, which is what
 /// bead-level precision and recall reward. A threshold of about half the
 /// expected F1 maximises it (each bead adds to precision's denominator).
+/// Each step's cost is `threshold` minus the bead's posterior.
 pub fn min_risk_path(
     corridor: &Corridor,
     shapes: &[Shape],
