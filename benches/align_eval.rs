@@ -705,6 +705,26 @@ fn tune_risk(data: &Path, encoder: Option<shanyraq::align::embed::SharedEmbedder
         }
     }
     grid(data, candidates);
+    // `shanyraq align` aligns one document at a time, learning its
+    // dictionary from that document alone.
+    for (label, min_risk) in [("viterbi", None), ("default", base.min_risk)] {
+        let opts = AlignOptions {
+            min_risk,
+            ..base.clone()
+        };
+        let f1: Vec<f64> = dev_sets(data)
+            .iter()
+            .map(|(s, t, corpora)| {
+                let aligner = AnchorAligner::with_options(*s, *t, opts.clone());
+                let sum: f64 = corpora
+                    .iter()
+                    .map(|cases| evaluate_as(cases, &aligner, true, 1).0.strict.f1)
+                    .sum();
+                sum / corpora.len() as f64
+            })
+            .collect();
+        println!("one document at a time, {label}: {f1:.3?}");
+    }
 }
 
 /// The search settings: corridor width, second-pass band and the simple

@@ -227,6 +227,10 @@ pub fn min_risk_path(
         shapes.iter().all(|&(a, b)| a <= MAX_SIDE && b <= MAX_SIDE),
         "bead shapes of up to {MAX_SIDE} sentences a side"
     );
+    assert!(
+        risk.temperature > 0.0,
+        "posterior decoding needs a positive temperature"
+    );
     let rows = &corridor.rows;
     let n = rows.len() - 1;
     let offset = corridor.offsets();
