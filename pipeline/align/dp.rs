@@ -209,6 +209,10 @@ pub const MAX_SIDE: usize = 5;
 /// cell carry under e⁻⁶ (0.25%) of its mass, and are left out of the sums.
 const NEGLIGIBLE: f64 = 6.0;
 
+/// The cost recorded for a bead left out of the sums (a finite cost is
+/// never this large).
+const LEFT_OUT: f64 = f64::MAX;
+
 /// The path that maximises the expected number of correct beads minus
 /// `threshold` per bead, where a bead's probability is its posterior when
 /// every path has probability ∝ exp(−cost / temperature) (forward–backward
@@ -280,6 +284,8 @@ pub fn min_risk_path(
                     bead[here * k + s] = c;
                     terms.push(before + c);
                     lo = lo.min(before + c);
+                } else if c.is_finite() {
+                    bead[here * k + s] = LEFT_OUT;
                 }
             }
             fwd[here] = soft_min(&terms, lo);
@@ -310,6 +316,14 @@ pub fn min_risk_path(
                     continue;
                 }
                 let next = base + j + dj - next_row.start;
+                if bead[next * k + s] == LEFT_OUT {
+                    // Allowed, but with no posterior to speak of: the best
+                    // path may still need it to join likelier beads.
+                    if bwd[next].is_finite() {
+                        reward[next * k + s] = risk.threshold;
+                    }
+                    continue;
+                }
                 let after = bead[next * k + s] + bwd[next];
                 if after.is_finite() {
                     terms.push(after);
