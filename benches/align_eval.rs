@@ -212,6 +212,18 @@ fn evaluate(cases: &[Case], aligner: &dyn Aligner) -> (AlignmentScores, f64) {
     evaluate_as(cases, aligner, false, 3)
 }
 
+/// Each case's two sides as sentence slices, for [`DocumentPair`]s.
+fn sentence_refs(cases: &[Case]) -> Vec<(Vec<&str>, Vec<&str>)> {
+    cases
+        .iter()
+        .map(|c| {
+            let s = c.src.iter().map(String::as_str).collect();
+            let t = c.tgt.iter().map(String::as_str).collect();
+            (s, t)
+        })
+        .collect()
+}
+
 /// [`evaluate`], or with `one_by_one` each case aligned on its own as
 /// `shanyraq align` does; the speed is the best of `runs` runs.
 fn evaluate_as(
@@ -224,14 +236,7 @@ fn evaluate_as(
         .num_threads(1)
         .build()
         .expect("a one-thread pool");
-    let texts: Vec<(Vec<&str>, Vec<&str>)> = cases
-        .iter()
-        .map(|c| {
-            let s = c.src.iter().map(String::as_str).collect();
-            let t = c.tgt.iter().map(String::as_str).collect();
-            (s, t)
-        })
-        .collect();
+    let texts = sentence_refs(cases);
     let docs: Vec<DocumentPair<'_>> = texts.iter().map(|(s, t)| (&s[..], &t[..])).collect();
     let run = || {
         pool.install(|| {
@@ -537,23 +542,29 @@ fn dev_sets(data: &Path) -> Vec<(Lang, Lang, Vec<Vec<Case>>)> {
     ]
 }
 
+/// Strict F1 of the anchor aligner with `opts` on each dev set (the mean
+/// over its seeds), as one corpus or, with `one_by_one`, a document at a
+/// time.
+fn dev_f1(dev: &[(Lang, Lang, Vec<Vec<Case>>)], opts: &AlignOptions, one_by_one: bool) -> Vec<f64> {
+    dev.iter()
+        .map(|(s, t, corpora)| {
+            let aligner = AnchorAligner::with_options(*s, *t, opts.clone());
+            let sum: f64 = corpora
+                .iter()
+                .map(|cases| evaluate_as(cases, &aligner, one_by_one, 1).0.strict.f1)
+                .sum();
+            sum / corpora.len() as f64
+        })
+        .collect()
+}
+
 /// Scores every candidate setting on the dev sets (mean strict F1 over
 /// the seeds of each) and prints the best.
 fn grid(data: &Path, candidates: Vec<(String, AlignOptions)>) {
     let dev = dev_sets(data);
     let mut results = Vec::new();
     for (label, opts) in candidates {
-        let f1: Vec<f64> = dev
-            .iter()
-            .map(|(s, t, corpora)| {
-                let aligner = AnchorAligner::with_options(*s, *t, opts.clone());
-                let sum: f64 = corpora
-                    .iter()
-                    .map(|cases| evaluate_as(cases, &aligner, false, 1).0.strict.f1)
-                    .sum();
-                sum / corpora.len() as f64
-            })
-            .collect();
+        let f1 = dev_f1(&dev, &opts, false);
         let mean = f1.iter().sum::<f64>() / f1.len() as f64;
         println!("{label}: {f1:.3?} mean {mean:.4}");
         results.push((mean, label));
@@ -616,17 +627,8 @@ fn calibration(data: &Path) {
         let mut brier = 0.0;
         let mut total = 0;
         for cases in &corpora {
-            let docs: Vec<(Vec<&str>, Vec<&str>)> = cases
-                .iter()
-                .map(|c| {
-                    (
-                        c.src.iter().map(String::as_str).collect(),
-                        c.tgt.iter().map(String::as_str).collect(),
-                    )
-                })
-                .collect();
-            let pairs: Vec<shanyraq::align::DocumentPair<'_>> =
-                docs.iter().map(|(s, t)| (&s[..], &t[..])).collect();
+            let docs = sentence_refs(cases);
+            let pairs: Vec<DocumentPair<'_>> = docs.iter().map(|(s, t)| (&s[..], &t[..])).collect();
             for (c, beads) in cases.iter().zip(aligner.align_documents(&pairs)) {
                 let gold: std::collections::HashSet<&IdBead> = c.gold.iter().collect();
                 for b in beads
@@ -707,22 +709,13 @@ fn tune_risk(data: &Path, encoder: Option<shanyraq::align::embed::SharedEmbedder
     grid(data, candidates);
     // `shanyraq align` aligns one document at a time, learning its
     // dictionary from that document alone.
+    let dev = dev_sets(data);
     for (label, min_risk) in [("viterbi", None), ("default", base.min_risk)] {
         let opts = AlignOptions {
             min_risk,
             ..base.clone()
         };
-        let f1: Vec<f64> = dev_sets(data)
-            .iter()
-            .map(|(s, t, corpora)| {
-                let aligner = AnchorAligner::with_options(*s, *t, opts.clone());
-                let sum: f64 = corpora
-                    .iter()
-                    .map(|cases| evaluate_as(cases, &aligner, true, 1).0.strict.f1)
-                    .sum();
-                sum / corpora.len() as f64
-            })
-            .collect();
+        let f1 = dev_f1(&dev, &opts, true);
         println!("one document at a time, {label}: {f1:.3?}");
     }
 }

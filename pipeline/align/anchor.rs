@@ -482,15 +482,14 @@ impl AnchorAligner {
             }
             cost
         };
+        // The second pass decodes by posterior: its band is narrow, and its
+        // path is the one reported.
+        let posterior_decoding = guide.and(self.opts.min_risk);
         let mut half_width = self.opts.corridor;
         let steps = loop {
-            let steps = match (guide, self.opts.min_risk) {
-                // The second pass decodes by posterior: its band is narrow,
-                // and its path is the one reported.
-                (Some(_), Some(risk)) => {
-                    dp::min_risk_path(&corridor, &shapes, &mut bead_cost, risk)
-                }
-                _ => dp::best_path(&corridor, &shapes, &mut bead_cost),
+            let steps = match posterior_decoding {
+                Some(risk) => dp::min_risk_path(&corridor, &shapes, &mut bead_cost, risk),
+                None => dp::best_path(&corridor, &shapes, &mut bead_cost),
             };
             // Memory stays linear in the length: a corridor is widened only
             // while it would hold at most WIDEST_CORRIDOR cells (a pair of
@@ -516,17 +515,13 @@ impl AnchorAligner {
         // right, and it is calibrated (`-- --calibration` on dev data:
         // Brier score 0.035–0.10 against 0.25–0.27 for the mean of the
         // length and similarity terms the cheapest path falls back to).
-        let posterior = match (guide, self.opts.min_risk) {
-            (Some(_), Some(risk)) => Some(risk.threshold),
-            _ => None,
-        };
         steps
             .into_iter()
             .map(|st| {
                 let score = if st.src.is_empty() || st.tgt.is_empty() {
                     0.0
-                } else if let Some(threshold) = posterior {
-                    (threshold - st.cost).clamp(0.0, 1.0)
+                } else if let Some(risk) = posterior_decoding {
+                    (risk.threshold - st.cost).clamp(0.0, 1.0)
                 } else {
                     let (len_cost, sim) = bead_terms(&st.src, &st.tgt);
                     0.5 * (-len_cost).exp() + 0.5 * sim
