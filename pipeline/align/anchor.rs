@@ -14,9 +14,9 @@ use std::ops::Range;
 use super::dp::{self, Corridor, MinRisk, Shape};
 use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
-use super::features::{features, Feature};
+use super::features::{features, features_and_stems, Feature};
 use super::length::{char_prefix, neg_ln_two_tail_within, span, LengthModel};
-use super::lexicon::{sentence_stems, AlignedPair, Lexicon, Stem};
+use super::lexicon::{AlignedPair, Lexicon, Stem};
 use super::{Aligner, Bead, DocumentPair};
 use crate::lang::Lang;
 use rayon::prelude::*;
@@ -348,13 +348,21 @@ impl Aligner for AnchorAligner {
 
 impl AnchorAligner {
     fn first_pass(&self, src: &[&str], tgt: &[&str]) -> FirstPass {
-        let mut fs: Vec<Vec<Feature>> = src.iter().map(|s| features(s, self.src)).collect();
-        let mut ft: Vec<Vec<Feature>> = tgt.iter().map(|s| features(s, self.tgt)).collect();
-        let stems = if self.opts.learn_dictionary || self.opts.dictionary.is_some() {
-            [sentence_stems(src), sentence_stems(tgt)]
-        } else {
-            Default::default()
+        // The dictionaries need each sentence's stems: taken in the same
+        // pass over the text as its features.
+        let side = |texts: &[&str], lang: Lang| -> (Vec<Vec<Feature>>, Vec<Vec<Stem>>) {
+            if self.opts.learn_dictionary || self.opts.dictionary.is_some() {
+                texts.iter().map(|s| features_and_stems(s, lang)).unzip()
+            } else {
+                (
+                    texts.iter().map(|s| features(s, lang)).collect(),
+                    Vec::new(),
+                )
+            }
         };
+        let (mut fs, src_stems) = side(src, self.src);
+        let (mut ft, tgt_stems) = side(tgt, self.tgt);
+        let stems = [src_stems, tgt_stems];
         if let Some(lex) = &self.opts.dictionary {
             lex.augment_stems(&stems[0], &stems[1], &mut fs, &mut ft);
         }
@@ -631,6 +639,7 @@ mod tests {
 mod properties {
     use super::*;
     use crate::align::check_cover;
+    use crate::align::lexicon::sentence_stems;
     use proptest::prelude::*;
 
     fn cover(src: &[&str], tgt: &[&str]) {

@@ -51,26 +51,53 @@ impl Hasher for FeatureHasher {
 
 /// Sorted, deduplicated features of one sentence.
 pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
+    scan(text, lang, None)
+}
+
+/// [`features`] and `lexicon::stems` of one sentence, in one pass over it.
+pub fn features_and_stems(text: &str, lang: Lang) -> (Vec<Feature>, Vec<u64>) {
+    let mut stems = Vec::with_capacity(text.len() / 8 + 1);
+    let features = scan(text, lang, Some(&mut stems));
+    stems.sort_unstable();
+    stems.dedup();
+    (features, stems)
+}
+
+fn scan(text: &str, lang: Lang, stems: Option<&mut Vec<u64>>) -> Vec<Feature> {
     thread_local! {
-        // The characters and the current word, kept between sentences: two
-        // allocations per sentence were a twentieth of the aligner's time.
-        static SCRATCH: std::cell::RefCell<(Vec<char>, String)> = Default::default();
+        // The characters, the current word lower-cased and a string for
+        // it, kept between sentences: two allocations per sentence were a
+        // twentieth of the aligner's time.
+        static SCRATCH: std::cell::RefCell<(Vec<char>, Vec<char>, String)> = Default::default();
     }
-    SCRATCH.with_borrow_mut(|(chars, word)| {
+    SCRATCH.with_borrow_mut(|(chars, lower, word)| {
         chars.clear();
         chars.extend(text.chars());
-        features_of(chars, word, lang)
+        features_of(chars, lower, word, lang, stems)
     })
 }
 
-fn features_of(chars: &[char], word: &mut String, lang: Lang) -> Vec<Feature> {
+/// The features of `chars`; with `stems`, every character consumed is fed
+/// to a [`StemScanner`] as well.
+fn features_of(
+    chars: &[char],
+    lower: &mut Vec<char>,
+    word: &mut String,
+    lang: Lang,
+    mut stems: Option<&mut Vec<u64>>,
+) -> Vec<Feature> {
     let mut out = Vec::with_capacity(chars.len() / 6 + 1);
+    let mut scanner = StemScanner::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c.is_ascii_digit() {
             let (value, next) = number(chars, i, lang);
             out.push(hash(b'N', value.as_bytes()));
+            // A number may take its multiplier word (`10 мың`) along.
+            if let Some(st) = stems.as_deref_mut() {
+                chars[i..next].iter().for_each(|&c| scanner.push(c, st));
+            }
             i = next;
         } else if is_letter(c) {
             let start = i;
@@ -78,18 +105,53 @@ fn features_of(chars: &[char], word: &mut String, lang: Lang) -> Vec<Feature> {
             {
                 i += 1;
             }
-            word.clear();
-            chars[start..i].iter().for_each(|&c| push_lower(word, c));
+            // The word lower-cased (as characters: the skeleton reads them
+            // one by one), and its stem hashed on the way when every letter
+            // lower-cases to one (ASCII and Cyrillic words).
+            lower.clear();
+            let (mut stem, mut kept, mut plain) = (StemHasher::new(), 0, true);
+            for &c in &chars[start..i] {
+                match lower_one(c) {
+                    Some(l) if c != '\'' => {
+                        lower.push(l);
+                        if kept < 5 {
+                            stem.write_char(l);
+                            kept += 1;
+                        }
+                    }
+                    _ => {
+                        plain = false;
+                        lower.extend(c.to_lowercase());
+                    }
+                }
+            }
+            if let Some(st) = stems.as_deref_mut() {
+                if plain && scanner.letters == 0 {
+                    // The next character ends the word: it is neither a
+                    // letter nor an apostrophe.
+                    if i - start >= 3 {
+                        st.push(stem.finish());
+                    }
+                } else {
+                    for &c in &chars[start..i] {
+                        if c == '\'' || c == '’' {
+                            scanner.boundary(st);
+                        } else {
+                            scanner.letter(c);
+                        }
+                    }
+                }
+            }
             // Length first: `is_uppercase` looks Cyrillic up in tables.
             let acronym =
-                (2..=6).contains(&(i - start)) && chars[start..i].iter().all(|c| c.is_uppercase());
+                (2..=6).contains(&(i - start)) && chars[start..i].iter().all(|&c| is_upper(c));
             if acronym {
                 // Acronyms (`НАТО`, `NATO`) keep every letter.
-                let latin: String = word.chars().map(translit).collect();
+                let latin: String = lower.iter().map(|&c| translit(c)).collect();
                 out.push(hash(b'A', latin.as_bytes()));
-            } else if let Some(sym) = calendar(word) {
+            } else if let Some(sym) = calendar_of(lower, word) {
                 out.push(hash(b'C', sym.as_bytes()));
-            } else if let Some(sk) = skeleton_bytes(word, i - start) {
+            } else if let Some(sk) = skeleton_bytes(lower, i - start) {
                 out.push(hash(b'S', sk.as_slice()));
             }
         } else {
@@ -99,8 +161,14 @@ fn features_of(chars: &[char], word: &mut String, lang: Lang) -> Vec<Feature> {
                 '(' | '[' => out.push(hash(b'P', b"bracket")),
                 _ => {}
             }
+            if let Some(st) = stems.as_deref_mut() {
+                scanner.boundary(st);
+            }
             i += 1;
         }
+    }
+    if let Some(st) = stems {
+        scanner.boundary(st);
     }
     out.sort_unstable();
     out.dedup();
@@ -164,6 +232,79 @@ impl Default for StemHasher {
     fn default() -> Self {
         StemHasher::new()
     }
+}
+
+/// Collects the stems of `lexicon::stems` from a text fed to it one
+/// character at a time, so that [`features_and_stems`] takes both in one
+/// pass (a second pass over every sentence was a twelfth of the aligner's
+/// time).
+struct StemScanner {
+    hash: StemHasher,
+    letters: usize,
+    kept: usize,
+    lower: String,
+}
+
+impl StemScanner {
+    fn new() -> StemScanner {
+        StemScanner {
+            hash: StemHasher::new(),
+            letters: 0,
+            kept: 0,
+            lower: String::new(),
+        }
+    }
+
+    /// Feeds `c`; a word of three letters or more that ends here goes to
+    /// `out`.
+    #[inline]
+    fn push(&mut self, c: char, out: &mut Vec<u64>) {
+        if is_letter(c) {
+            self.letter(c);
+        } else {
+            self.boundary(out);
+        }
+    }
+
+    #[inline]
+    fn letter(&mut self, c: char) {
+        self.letters += 1;
+        // Lower-casing may turn one character into two: the stem is the
+        // first five of the lower-cased word.
+        if self.kept < 5 {
+            if let Some(l) = lower_one(c) {
+                self.hash.write_char(l);
+                self.kept += 1;
+            } else {
+                self.lower.clear();
+                push_lower(&mut self.lower, c);
+                for l in self.lower.chars().take(5 - self.kept) {
+                    self.hash.write_char(l);
+                    self.kept += 1;
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn boundary(&mut self, out: &mut Vec<u64>) {
+        if self.letters >= 3 {
+            out.push(self.hash.finish());
+        }
+        (self.hash, self.letters, self.kept) = (StemHasher::new(), 0, 0);
+    }
+}
+
+/// The stems of `lexicon::stems`, sorted and deduplicated.
+pub(crate) fn stems_of(text: &str) -> Vec<u64> {
+    // About a word per eight bytes: growing the vector was 1% of the time.
+    let mut out = Vec::with_capacity(text.len() / 8 + 1);
+    let mut scan = StemScanner::new();
+    text.chars().for_each(|c| scan.push(c, &mut out));
+    scan.boundary(&mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Reads the number starting at `chars[i]` with the language's separators
@@ -315,7 +456,15 @@ const CALENDAR: &[(&str, &[&str], &[&str])] = &[
     ("d7", &["жексенбі", "воскресен"], &["sunday"]),
 ];
 
+#[cfg(test)]
 fn calendar(word: &str) -> Option<&'static str> {
+    let lower: Vec<char> = word.chars().collect();
+    calendar_of(&lower, &mut String::new())
+}
+
+/// The calendar symbol a lower-cased word names, if any (`word` is
+/// scratch space for its text).
+fn calendar_of(lower: &[char], word: &mut String) -> Option<&'static str> {
     // Most words begin with two letters no name begins with: look those up
     // first. (A first-byte test let nearly every Cyrillic word through to
     // forty string comparisons.)
@@ -328,28 +477,29 @@ fn calendar(word: &str) -> Option<&'static str> {
                 stems
                     .iter()
                     .chain(words.iter())
-                    .filter_map(move |n| Some((prefix(n)?, k)))
+                    .filter_map(move |n| Some((prefix(n.chars())?, k)))
             })
             .collect();
         index.sort_unstable();
         index.dedup();
         index
     });
-    let key = prefix(word)?;
+    let key = prefix(lower.iter().copied())?;
     let start = index.partition_point(|&(p, _)| p < key);
-    index[start..]
-        .iter()
-        .take_while(|&&(p, _)| p == key)
-        .find_map(|&(_, k)| {
-            let (sym, stems, words) = CALENDAR[k];
-            let stem = stems.iter().any(|s| word.starts_with(s));
-            (stem || words.contains(&word)).then_some(sym)
-        })
+    let candidates = index[start..].iter().take_while(|&&(p, _)| p == key);
+    candidates.clone().next()?;
+    word.clear();
+    word.extend(lower);
+    let word = word.as_str();
+    candidates.into_iter().find_map(|&(_, k)| {
+        let (sym, stems, words) = CALENDAR[k];
+        let stem = stems.iter().any(|s| word.starts_with(s));
+        (stem || words.contains(&word)).then_some(sym)
+    })
 }
 
 /// A word's first two characters as one number; `None` below two.
-fn prefix(word: &str) -> Option<u64> {
-    let mut chars = word.chars();
+fn prefix(mut chars: impl Iterator<Item = char>) -> Option<u64> {
     let (a, b) = (chars.next()?, chars.next()?);
     Some(u64::from(a) << 21 | u64::from(b))
 }
@@ -359,7 +509,8 @@ fn prefix(word: &str) -> Option<u64> {
 /// nothing else, doubled letters collapsed). None for short words, whose
 /// skeletons would collide everywhere.
 pub fn skeleton(word: &str) -> Option<String> {
-    let sk = skeleton_bytes(word, word.chars().count())?;
+    let chars: Vec<char> = word.chars().collect();
+    let sk = skeleton_bytes(&chars, chars.len())?;
     Some(String::from_utf8_lossy(sk.as_slice()).into_owned())
 }
 
@@ -377,7 +528,7 @@ impl Skeleton {
 
 /// `skeleton` without allocating, for a lower-cased word of `n_chars`
 /// characters.
-fn skeleton_bytes(word: &str, n_chars: usize) -> Option<Skeleton> {
+fn skeleton_bytes(word: &[char], n_chars: usize) -> Option<Skeleton> {
     if n_chars < 4 {
         return None;
     }
@@ -402,7 +553,7 @@ fn skeleton_bytes(word: &str, n_chars: usize) -> Option<Skeleton> {
             .collect()
     });
     let mut last = b' ';
-    for c in word.chars() {
+    for &c in word {
         let Some(pair) = table.get(c as usize) else {
             continue;
         };
@@ -461,6 +612,15 @@ pub(crate) fn lower_one(c: char) -> Option<char> {
         _ => return None,
     };
     Some(char::from_u32(lower).unwrap_or(c))
+}
+
+/// `char::is_uppercase`, with ASCII and Cyrillic answered by
+/// [`lower_one`] instead of the Unicode tables.
+fn is_upper(c: char) -> bool {
+    match lower_one(c) {
+        Some(l) => l != c,
+        None => c.is_uppercase(),
+    }
 }
 
 /// `char::is_alphabetic` with the scripts of the corpus answered without
@@ -549,6 +709,7 @@ mod tests {
             let mut ours = String::new();
             push_lower(&mut ours, c);
             assert_eq!(ours, c.to_lowercase().collect::<String>(), "U+{code:04X}");
+            assert_eq!(is_upper(c), c.is_uppercase(), "U+{code:04X}");
         }
     }
 
