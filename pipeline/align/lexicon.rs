@@ -128,28 +128,50 @@ impl Lexicon {
             let (x, y) = (cs[a as usize], ct[w as usize]);
             x.min(y) >= min_count && 2.0 * f64::from(x.min(y)) >= min_dice * f64::from(x + y)
         };
-        // Sized for about a pair per confident bead and stem: growing the
-        // table was a twentieth of learning.
-        let mut cst: FeatureMap<u32> =
-            FeatureMap::with_capacity_and_hasher(confident.len() * 8, Default::default());
-        for (s, t) in &confident {
+        // Pairs counted one source stem at a time, over the beads that hold
+        // it, in a dense counter per target stem: a hash table of pairs
+        // was a twentieth of the aligner's time on one-to-one text.
+        let mut start = vec![0usize; names.len() + 1];
+        for (s, _) in &confident {
+            s.iter().for_each(|&a| start[a as usize + 1] += 1);
+        }
+        for a in 0..names.len() {
+            start[a + 1] += start[a];
+        }
+        let mut beads_of = vec![0u32; start[names.len()]];
+        let mut next = start.clone();
+        for (b, (s, _)) in confident.iter().enumerate() {
             for &a in s {
-                for &w in t {
+                beads_of[next[a as usize]] = b as u32;
+                next[a as usize] += 1;
+            }
+        }
+        let mut count = vec![0u32; names.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut pairs: Vec<(Stem, Stem, u64, u64, u32)> = Vec::new();
+        for a in 0..names.len() as u32 {
+            if cs[a as usize] < min_count {
+                continue;
+            }
+            for &b in &beads_of[start[a as usize]..start[a as usize + 1]] {
+                for &w in &confident[b as usize].1 {
                     if can_pass(a, w) {
-                        *cst.entry(u64::from(a) << 32 | u64::from(w)).or_default() += 1;
+                        if count[w as usize] == 0 {
+                            touched.push(w);
+                        }
+                        count[w as usize] += 1;
                     }
                 }
             }
+            for w in touched.drain(..) {
+                let c = std::mem::take(&mut count[w as usize]);
+                if c >= min_count {
+                    let (ai, wi) = (u64::from(a), u64::from(w));
+                    pairs.push((names[a as usize], names[w as usize], ai, wi, c));
+                }
+            }
         }
-        let mut pairs: Vec<(Stem, Stem, u64, u64, u32)> = cst
-            .into_iter()
-            .filter(|&(_, c)| c >= min_count)
-            .map(|(k, c)| {
-                let (a, w) = (k >> 32, k & 0xffff_ffff);
-                (names[a as usize], names[w as usize], a, w, c)
-            })
-            .collect();
-        // The table's order is the hasher's; the lexicon's is fixed.
+        // By stem hash: the lexicon's order does not depend on interning.
         pairs.sort_unstable();
         let mut lex = Lexicon::default();
         for (a, w, ai, wi, c) in pairs {
