@@ -107,6 +107,41 @@ impl Corridor {
     }
 }
 
+/// Where beads of shape `(di, dj)` can end in row `i`: the target
+/// positions `lo..hi` of the row whose bead starts inside the corridor, and
+/// how far back in the flat cell array the start lies. Worked out once per
+/// row and shape, so the DP's inner loops test two bounds per bead.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    lo: usize,
+    hi: usize,
+    distance: usize,
+}
+
+impl Span {
+    fn of(rows: &[Range<usize>], offset: &[usize], (di, dj): Shape, i: usize) -> Span {
+        let Some(p) = i.checked_sub(di).filter(|_| di + dj > 0) else {
+            return Span {
+                lo: 0,
+                hi: 0,
+                distance: 0,
+            };
+        };
+        let (row, from) = (&rows[i], &rows[p]);
+        let lo = row.start.max(from.start + dj);
+        let hi = row.end.min(from.end + dj).max(lo);
+        // (offset[i] + j − row.start) − (offset[p] + j − dj − from.start);
+        // never negative, since each row starts at most where the one
+        // before it ends.
+        let distance = offset[i] + from.start + dj - row.start - offset[p];
+        Span { lo, hi, distance }
+    }
+
+    fn holds(&self, j: usize) -> bool {
+        self.lo <= j && j < self.hi
+    }
+}
+
 /// One step of the best path: the bead's ranges and its cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -142,31 +177,21 @@ pub fn best_path(
     let mut best = vec![f64::INFINITY; area];
     let mut back = vec![u8::MAX; area];
     best[cell(0, 0).expect("origin")] = 0.0;
-    // Per shape, for the current row: the target range of the row it starts
-    // from and where that row's cells begin (`None` above the first row).
-    let mut from: Vec<Option<(Range<usize>, usize)>> = vec![None; shapes.len()];
+    let mut span: Vec<Span> = Vec::with_capacity(shapes.len());
     for (i, row) in rows.iter().enumerate() {
-        for (f, &(di, _)) in from.iter_mut().zip(shapes) {
-            *f = i.checked_sub(di).map(|p| (rows[p].clone(), offset[p]));
-        }
+        span.clear();
+        span.extend(shapes.iter().map(|&sh| Span::of(rows, &offset, sh, i)));
         for j in row.clone() {
             let here = offset[i] + j - row.start;
-            for (k, (&(di, dj), from)) in shapes.iter().zip(&from).enumerate() {
-                let Some((prev_row, base)) = from else {
-                    continue;
-                };
-                if dj > j || (di == 0 && dj == 0) {
+            for (k, (&(di, dj), sp)) in shapes.iter().zip(&span).enumerate() {
+                if !sp.holds(j) {
                     continue;
                 }
-                let jj = j - dj;
-                if !prev_row.contains(&jj) {
-                    continue;
-                }
-                let prev = base + jj - prev_row.start;
+                let prev = here - sp.distance;
                 if best[prev].is_infinite() {
                     continue;
                 }
-                let c = best[prev] + cost(i - di..i, jj..j, best[here] - best[prev]);
+                let c = best[prev] + cost(i - di..i, j - dj..j, best[here] - best[prev]);
                 if c < best[here] {
                     best[here] = c;
                     back[here] = k as u8;
@@ -255,11 +280,10 @@ pub fn min_risk_path(
     let mut fwd = vec![f64::INFINITY; area];
     fwd[0] = 0.0;
     let mut terms = Vec::with_capacity(k);
-    let mut near: Vec<Option<(Range<usize>, usize)>> = vec![None; k];
+    let mut span: Vec<Span> = Vec::with_capacity(k);
     for (i, row) in rows.iter().enumerate() {
-        for (f, &(di, _)) in near.iter_mut().zip(shapes) {
-            *f = i.checked_sub(di).map(|p| (rows[p].clone(), offset[p]));
-        }
+        span.clear();
+        span.extend(shapes.iter().map(|&sh| Span::of(rows, &offset, sh, i)));
         for j in row.clone() {
             let here = offset[i] + j - row.start;
             if here == 0 {
@@ -267,14 +291,11 @@ pub fn min_risk_path(
             }
             terms.clear();
             let mut lo = f64::INFINITY;
-            for (s, (&(di, dj), from)) in shapes.iter().zip(&near).enumerate() {
-                let Some((prev_row, base)) = from else {
-                    continue;
-                };
-                if dj > j || (di == 0 && dj == 0) || !prev_row.contains(&(j - dj)) {
+            for (s, (&(di, dj), sp)) in shapes.iter().zip(&span).enumerate() {
+                if !sp.holds(j) {
                     continue;
                 }
-                let before = fwd[base + j - dj - prev_row.start];
+                let before = fwd[here - sp.distance];
                 if before.is_infinite() {
                     continue;
                 }
@@ -298,9 +319,16 @@ pub fn min_risk_path(
     bwd[area - 1] = 0.0;
     let mut reward = vec![f64::INFINITY; area * k];
     for (i, row) in rows.iter().enumerate().rev() {
-        for (f, &(di, _)) in near.iter_mut().zip(shapes) {
-            *f = (i + di <= n).then(|| (rows[i + di].clone(), offset[i + di]));
-        }
+        // The beads starting in row i end in row i + di.
+        span.clear();
+        span.extend(shapes.iter().map(|&sh| match i + sh.0 {
+            end if end <= n => Span::of(rows, &offset, sh, end),
+            _ => Span {
+                lo: 0,
+                hi: 0,
+                distance: 0,
+            },
+        }));
         for j in row.clone().rev() {
             let here = offset[i] + j - row.start;
             if here == area - 1 {
@@ -308,14 +336,11 @@ pub fn min_risk_path(
             }
             terms.clear();
             let mut lo = f64::INFINITY;
-            for (s, (&(di, dj), to)) in shapes.iter().zip(&near).enumerate() {
-                let Some((next_row, base)) = to else {
-                    continue;
-                };
-                if (di == 0 && dj == 0) || !next_row.contains(&(j + dj)) {
+            for (s, (&(_, dj), sp)) in shapes.iter().zip(&span).enumerate() {
+                if !sp.holds(j + dj) {
                     continue;
                 }
-                let next = base + j + dj - next_row.start;
+                let next = here + sp.distance;
                 if bead[next * k + s] == LEFT_OUT {
                     // Allowed, but with no posterior to speak of: the best
                     // path may still need it to join likelier beads.
