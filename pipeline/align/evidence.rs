@@ -63,15 +63,16 @@ impl Evidence {
             .iter()
             .enumerate()
             .map(|(j, fs)| {
-                fs.iter()
-                    .filter_map(|f| {
-                        let id = *ids.get(f)?;
-                        let e = &mut seen[id as usize];
-                        e.1 += 1;
-                        e.3 = j;
-                        Some(id)
-                    })
-                    .collect()
+                // Sized up front: a filtered iterator's collect grows.
+                let mut ids_j = Vec::with_capacity(fs.len());
+                ids_j.extend(fs.iter().filter_map(|f| {
+                    let id = *ids.get(f)?;
+                    let e = &mut seen[id as usize];
+                    e.1 += 1;
+                    e.3 = j;
+                    Some(id)
+                }));
+                ids_j
             })
             .collect();
         // Only features found on both sides are kept, renumbered densely

@@ -56,7 +56,9 @@ pub fn features(text: &str, lang: Lang) -> Vec<Feature> {
 
 /// [`features`] and `lexicon::stems` of one sentence, in one pass over it.
 pub fn features_and_stems(text: &str, lang: Lang) -> (Vec<Feature>, Vec<u64>) {
-    let mut stems = Vec::with_capacity(text.len() / 8 + 1);
+    // A word per five bytes at most in most text: growing the vector was
+    // a realloc for every third sentence.
+    let mut stems = Vec::with_capacity(text.len() / 5 + 2);
     let features = scan(text, lang, Some(&mut stems));
     stems.sort_unstable();
     stems.dedup();
@@ -86,7 +88,9 @@ fn features_of(
     lang: Lang,
     mut stems: Option<&mut Vec<u64>>,
 ) -> Vec<Feature> {
-    let mut out = Vec::with_capacity(chars.len() / 6 + 1);
+    // Room for a feature per four characters: growing the vector cost a
+    // realloc for every other sentence.
+    let mut out = Vec::with_capacity(chars.len() / 4 + 2);
     let mut scanner = StemScanner::new();
     let mut i = 0;
     while i < chars.len() {
