@@ -5,6 +5,7 @@
 //! kk–ru and kk–en beads of a document into trilingual rows.
 
 pub mod anchor;
+mod calendar;
 pub mod dp;
 pub mod embed;
 pub mod evidence;
@@ -12,6 +13,7 @@ pub mod features;
 pub mod gold;
 pub mod length;
 pub mod lexicon;
+mod numbers;
 pub mod pivot;
 
 use std::ops::Range;
