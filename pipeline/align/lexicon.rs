@@ -334,6 +334,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn stems_taken_with_the_features_are_the_same_on_any_text(
+            text in "[a-zA-ZäöüßéİƒǄÆаАяЯёЁқҚәӘңҢөӨұҰүҮһҺіІ0-9 .,'’!?«»()\u{a0}-]{0,60}( ?(мың|тысяч|млн|million|billion))?[a-zа-я0-9 ]{0,10}",
+            en in proptest::bool::ANY,
+        ) {
+            let lang = if en { Lang::En } else { Lang::Kk };
+            proptest::prop_assert_eq!(features_and_stems(&text, lang).1, stems(&text));
+        }
+    }
+
     #[test]
     fn reads_hunalign_dictionaries() {
         let dir = tempfile::tempdir().unwrap();
