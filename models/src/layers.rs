@@ -80,54 +80,71 @@ const SKINNY_ROWS: usize = 128;
 /// matrix: candle's `Linear` would broadcast the weight over the batch and
 /// run one small product per batch item, which dominates decoding time.
 #[derive(Debug, Clone)]
-pub struct Linear(
-    candle_nn::Linear,
-    Option<std::sync::Arc<crate::cpu::int8::QuantizedLinear>>,
-);
+pub struct Linear(Weights);
+
+/// A layer's weights: float as loaded, or int8 once quantised (the float
+/// copy is then dropped: it was 84 MB of e5-small's resident memory).
+#[derive(Debug, Clone)]
+enum Weights {
+    Float(candle_nn::Linear),
+    Int8(std::sync::Arc<crate::cpu::int8::QuantizedLinear>),
+}
 
 impl Linear {
     /// From a `(out, in)` weight and optional `(out,)` bias.
     pub fn new(weight: Tensor, bias: Option<Tensor>) -> Self {
-        Self(candle_nn::Linear::new(weight, bias), None)
+        Self(Weights::Float(candle_nn::Linear::new(weight, bias)))
     }
 
     /// Runs the layer in int8 from now on (float32 inputs on the CPU),
     /// when the CPU has AVX-512 VNNI and the weight is float32 on the CPU;
     /// returns whether it does.
     pub fn quantize_int8(&mut self) -> Result<bool> {
-        let w = self.0.weight();
+        let l = match &self.0 {
+            Weights::Int8(_) => return Ok(true),
+            Weights::Float(l) => l,
+        };
+        let w = l.weight();
         if !crate::cpu::int8::available() || !crate::cpu::is_cpu_f32(w) {
             return Ok(false);
         }
         let (n, k) = w.dims2()?;
         let weight = w.flatten_all()?.to_vec1::<f32>()?;
-        let bias = match self.0.bias() {
+        let bias = match l.bias() {
             Some(b) => Some(b.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?),
             None => None,
         };
         let q = crate::cpu::int8::QuantizedLinear::new(&weight, n, k, bias.as_deref());
-        self.1 = Some(std::sync::Arc::new(q));
+        self.0 = Weights::Int8(std::sync::Arc::new(q));
         Ok(true)
     }
 }
 
 impl Module for Linear {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        let w = self.0.weight();
         let mut dims = xs.dims().to_vec();
-        if let Some(q) = self.1.as_ref().filter(|_| crate::cpu::is_cpu_f32(xs)) {
-            dims.pop();
-            let rows: usize = dims.iter().product();
-            let y = crate::cpu::with_cpu_slice(xs, |x| q.forward(x, rows))?
-                .expect("checked: float32 on the CPU");
-            dims.push(q.out_dim());
-            return Tensor::from_vec(y, dims, xs.device());
-        }
+        let l = match &self.0 {
+            Weights::Int8(q) => {
+                dims.pop();
+                let rows: usize = dims.iter().product();
+                dims.push(q.out_dim());
+                // Quantised only for float32 models on the CPU, whose
+                // activations are float32 on the CPU too.
+                let x = xs.to_dtype(DType::F32)?.to_device(&Device::Cpu)?;
+                let y = crate::cpu::with_cpu_slice(&x, |x| q.forward(x, rows))?
+                    .expect("float32 on the CPU");
+                return Tensor::from_vec(y, dims, &Device::Cpu)?
+                    .to_dtype(xs.dtype())?
+                    .to_device(xs.device());
+            }
+            Weights::Float(l) => l,
+        };
+        let w = l.weight();
         let d = dims.pop().unwrap_or(1);
         let rows: usize = dims.iter().product();
         let x = xs.reshape((rows, d))?;
         let skinny = if rows <= SKINNY_ROWS {
-            crate::cpu::linear_skinny(&x, w, self.0.bias())?
+            crate::cpu::linear_skinny(&x, w, l.bias())?
         } else {
             None
         };
@@ -135,7 +152,7 @@ impl Module for Linear {
             Some(y) => y,
             None => {
                 let y = x.matmul(&w.t()?)?;
-                match self.0.bias() {
+                match l.bias() {
                     Some(b) => y.broadcast_add(b)?,
                     None => y,
                 }
@@ -153,7 +170,7 @@ pub fn linear(in_dim: usize, out_dim: usize, bias: bool, vb: VarBuilder) -> Resu
     } else {
         candle_nn::linear_no_bias(in_dim, out_dim, vb)?
     };
-    Ok(Linear(l, None))
+    Ok(Linear(Weights::Float(l)))
 }
 
 /// Multi-head attention: `q_proj`/`k_proj`/`v_proj`/`out_proj` (Marian) or
