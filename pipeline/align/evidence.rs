@@ -16,8 +16,8 @@ use super::features::{Feature, FeatureMap};
 pub struct Evidence {
     weights: Vec<f64>,
     /// Each sentence's feature ids, ascending.
-    src: Vec<Vec<u32>>,
-    tgt: Vec<Vec<u32>>,
+    src: Sentences,
+    tgt: Sentences,
     /// Each sentence's summed feature weight, for one-to-one beads.
     src_mass: Vec<f64>,
     tgt_mass: Vec<f64>,
@@ -26,6 +26,52 @@ pub struct Evidence {
     src_runs: Vec<[f64; MAX_GROUP]>,
     tgt_runs: Vec<[f64; MAX_GROUP]>,
     anchors: Vec<(usize, usize)>,
+}
+
+/// Each sentence's feature ids, all in one array: the DP reads them for
+/// millions of sentence pairs, and a vector per sentence was an allocation
+/// per sentence and a pointer to chase per read.
+#[derive(Debug, Clone, Default)]
+struct Sentences {
+    ids: Vec<u32>,
+    /// Where each sentence's ids begin; one more entry than sentences.
+    start: Vec<usize>,
+}
+
+impl Sentences {
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// Keeps the ids `keep` maps to `Some`, renamed, ascending within each
+    /// sentence.
+    fn renumber(mut self, keep: impl Fn(u32) -> Option<u32>) -> Sentences {
+        let mut w = 0;
+        for s in 0..self.len() {
+            let (from, to) = (self.start[s], self.start[s + 1]);
+            self.start[s] = w;
+            for r in from..to {
+                if let Some(id) = keep(self.ids[r]) {
+                    self.ids[w] = id;
+                    w += 1;
+                }
+            }
+            // Ascending, for the one-to-one merge in `Similarity`.
+            self.ids[self.start[s]..w].sort_unstable();
+        }
+        let n = self.len();
+        self.start[n] = w;
+        self.ids.truncate(w);
+        self
+    }
+}
+
+impl std::ops::Index<usize> for Sentences {
+    type Output = [u32];
+
+    fn index(&self, s: usize) -> &[u32] {
+        &self.ids[self.start[s]..self.start[s + 1]]
+    }
 }
 
 /// The longest run of sentences on one side of a bead whose similarity
@@ -41,40 +87,40 @@ impl Evidence {
         // source count, target count, last source and target sentence.)
         let mut ids: FeatureMap<u32> = FeatureMap::default();
         let mut seen: Vec<(u32, u32, usize, usize)> = Vec::new();
-        let src_all: Vec<Vec<u32>> = src
-            .iter()
-            .enumerate()
-            .map(|(i, fs)| {
-                fs.iter()
-                    .map(|&f| {
-                        let id = *ids.entry(f).or_insert_with(|| {
-                            seen.push((0, 0, 0, 0));
-                            (seen.len() - 1) as u32
-                        });
-                        let e = &mut seen[id as usize];
-                        e.0 += 1;
-                        e.2 = i;
-                        id
-                    })
-                    .collect()
-            })
-            .collect();
-        let tgt_all: Vec<Vec<u32>> = tgt
-            .iter()
-            .enumerate()
-            .map(|(j, fs)| {
-                // Sized up front: a filtered iterator's collect grows.
-                let mut ids_j = Vec::with_capacity(fs.len());
-                ids_j.extend(fs.iter().filter_map(|f| {
-                    let id = *ids.get(f)?;
+        let mut src_all = Sentences {
+            ids: Vec::with_capacity(src.iter().map(Vec::len).sum()),
+            start: Vec::with_capacity(src.len() + 1),
+        };
+        for (i, fs) in src.iter().enumerate() {
+            src_all.start.push(src_all.ids.len());
+            for &f in fs {
+                let id = *ids.entry(f).or_insert_with(|| {
+                    seen.push((0, 0, 0, 0));
+                    (seen.len() - 1) as u32
+                });
+                let e = &mut seen[id as usize];
+                e.0 += 1;
+                e.2 = i;
+                src_all.ids.push(id);
+            }
+        }
+        src_all.start.push(src_all.ids.len());
+        let mut tgt_all = Sentences {
+            ids: Vec::with_capacity(tgt.iter().map(Vec::len).sum()),
+            start: Vec::with_capacity(tgt.len() + 1),
+        };
+        for (j, fs) in tgt.iter().enumerate() {
+            tgt_all.start.push(tgt_all.ids.len());
+            for f in fs {
+                if let Some(&id) = ids.get(f) {
                     let e = &mut seen[id as usize];
                     e.1 += 1;
                     e.3 = j;
-                    Some(id)
-                }));
-                ids_j
-            })
-            .collect();
+                    tgt_all.ids.push(id);
+                }
+            }
+        }
+        tgt_all.start.push(tgt_all.ids.len());
         // Only features found on both sides are kept, renumbered densely
         // in the same order.
         let total = (src.len() + tgt.len()) as f64;
@@ -86,26 +132,12 @@ impl Evidence {
                 weights.push((1.0 + total / f64::from(a + b)).ln());
             }
         }
-        let renumber = |sentences: Vec<Vec<u32>>| -> Vec<Vec<u32>> {
-            sentences
-                .into_iter()
-                .map(|mut fs| {
-                    fs.retain_mut(|id| {
-                        *id = dense_id[*id as usize];
-                        *id != u32::MAX
-                    });
-                    // Ascending, for the one-to-one merge in `Similarity`.
-                    fs.sort_unstable();
-                    fs
-                })
-                .collect()
-        };
-        let src_ids = renumber(src_all);
-        let tgt_ids = renumber(tgt_all);
-        let mass = |sentences: &[Vec<u32>]| -> Vec<f64> {
-            sentences
-                .iter()
-                .map(|ids| ids.iter().map(|&f| weights[f as usize]).sum())
+        let keep = |id: u32| Some(dense_id[id as usize]).filter(|&d| d != u32::MAX);
+        let src_ids = src_all.renumber(keep);
+        let tgt_ids = tgt_all.renumber(keep);
+        let mass = |sentences: &Sentences| -> Vec<f64> {
+            (0..sentences.len())
+                .map(|s| sentences[s].iter().map(|&f| weights[f as usize]).sum())
                 .collect()
         };
         let (src_mass, tgt_mass) = (mass(&src_ids), mass(&tgt_ids));
@@ -146,14 +178,14 @@ impl Evidence {
 
 /// The distinct-feature mass of every run of up to [`MAX_GROUP`]
 /// sentences, by its first sentence (runs past the end stay 0).
-fn run_masses(sentences: &[Vec<u32>], weights: &[f64]) -> Vec<[f64; MAX_GROUP]> {
+fn run_masses(sentences: &Sentences, weights: &[f64]) -> Vec<[f64; MAX_GROUP]> {
     let mut seen = vec![usize::MAX; weights.len()];
     (0..sentences.len())
         .map(|a| {
             let mut out = [0.0; MAX_GROUP];
             let mut total = 0.0;
-            for (k, fs) in sentences[a..].iter().take(MAX_GROUP).enumerate() {
-                for &f in fs {
+            for (k, s) in (a..sentences.len()).take(MAX_GROUP).enumerate() {
+                for &f in &sentences[s] {
                     if seen[f as usize] != a {
                         seen[f as usize] = a;
                         total += weights[f as usize];
