@@ -119,13 +119,17 @@ struct Span {
 }
 
 impl Span {
+    /// No bead of the shape ends in the row.
+    const NONE: Span = Span {
+        lo: 0,
+        hi: 0,
+        distance: 0,
+    };
+
+    /// The span of shape `(di, dj)` in row `i` (none past the last row).
     fn of(rows: &[Range<usize>], offset: &[usize], (di, dj): Shape, i: usize) -> Span {
-        let Some(p) = i.checked_sub(di).filter(|_| di + dj > 0) else {
-            return Span {
-                lo: 0,
-                hi: 0,
-                distance: 0,
-            };
+        let Some(p) = i.checked_sub(di).filter(|_| di + dj > 0 && i < rows.len()) else {
+            return Span::NONE;
         };
         let (row, from) = (&rows[i], &rows[p]);
         let lo = row.start.max(from.start + dj);
@@ -321,14 +325,11 @@ pub fn min_risk_path(
     for (i, row) in rows.iter().enumerate().rev() {
         // The beads starting in row i end in row i + di.
         span.clear();
-        span.extend(shapes.iter().map(|&sh| match i + sh.0 {
-            end if end <= n => Span::of(rows, &offset, sh, end),
-            _ => Span {
-                lo: 0,
-                hi: 0,
-                distance: 0,
-            },
-        }));
+        span.extend(
+            shapes
+                .iter()
+                .map(|&sh| Span::of(rows, &offset, sh, i + sh.0)),
+        );
         for j in row.clone().rev() {
             let here = offset[i] + j - row.start;
             if here == area - 1 {

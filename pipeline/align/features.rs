@@ -112,38 +112,25 @@ fn features_of(
                 i += 1;
             }
             // The word lower-cased (as characters: the skeleton reads them
-            // one by one), and its stem hashed on the way when every letter
-            // lower-cases to one (ASCII and Cyrillic words).
+            // one by one), each letter fed to the stems as it is lowered.
+            // An apostrophe stays in the word but ends a stem.
             lower.clear();
-            let (mut stem, mut kept, mut plain) = (StemHasher::new(), 0, true);
             for &c in &chars[start..i] {
                 match lower_one(c) {
                     Some(l) if c != '\'' => {
                         lower.push(l);
-                        if kept < 5 {
-                            stem.write_char(l);
-                            kept += 1;
+                        if stems.is_some() {
+                            scanner.lowered(l);
                         }
                     }
                     _ => {
-                        plain = false;
                         lower.extend(c.to_lowercase());
-                    }
-                }
-            }
-            if let Some(st) = stems.as_deref_mut() {
-                if plain && scanner.letters == 0 {
-                    // The next character ends the word: it is neither a
-                    // letter nor an apostrophe.
-                    if i - start >= 3 {
-                        st.push(stem.finish());
-                    }
-                } else {
-                    for &c in &chars[start..i] {
-                        if c == '\'' || c == '’' {
-                            scanner.boundary(st);
-                        } else {
-                            scanner.letter(c);
+                        if let Some(st) = stems.as_deref_mut() {
+                            if c == '\'' || c == '’' {
+                                scanner.boundary(st);
+                            } else {
+                                scanner.letter(c);
+                            }
                         }
                     }
                 }
@@ -244,7 +231,7 @@ impl Default for StemHasher {
 /// character at a time, so that [`features_and_stems`] takes both in one
 /// pass (a second pass over every sentence was a twelfth of the aligner's
 /// time).
-struct StemScanner {
+pub(crate) struct StemScanner {
     hash: StemHasher,
     letters: usize,
     kept: usize,
@@ -252,7 +239,7 @@ struct StemScanner {
 }
 
 impl StemScanner {
-    fn new() -> StemScanner {
+    pub(crate) fn new() -> StemScanner {
         StemScanner {
             hash: StemHasher::new(),
             letters: 0,
@@ -264,7 +251,7 @@ impl StemScanner {
     /// Feeds `c`; a word of three letters or more that ends here goes to
     /// `out`.
     #[inline]
-    fn push(&mut self, c: char, out: &mut Vec<u64>) {
+    pub(crate) fn push(&mut self, c: char, out: &mut Vec<u64>) {
         if is_letter(c) {
             self.letter(c);
         } else {
@@ -274,17 +261,15 @@ impl StemScanner {
 
     #[inline]
     fn letter(&mut self, c: char) {
-        self.letters += 1;
-        // Lower-casing may turn one character into two: the stem is the
-        // first five of the lower-cased word.
-        if self.kept < 5 {
-            if let Some(l) = lower_one(c) {
-                self.hash.write_char(l);
-                self.kept += 1;
-            } else {
+        match lower_one(c) {
+            Some(l) => self.lowered(l),
+            None => {
+                self.letters += 1;
+                // Lower-casing may turn one character into two: the stem
+                // is the first five of the lower-cased word.
                 self.lower.clear();
                 push_lower(&mut self.lower, c);
-                for l in self.lower.chars().take(5 - self.kept) {
+                for l in self.lower.chars().take(5usize.saturating_sub(self.kept)) {
                     self.hash.write_char(l);
                     self.kept += 1;
                 }
@@ -292,25 +277,24 @@ impl StemScanner {
         }
     }
 
+    /// [`Self::letter`] for a letter that lower-cases to the one
+    /// character `l`.
     #[inline]
-    fn boundary(&mut self, out: &mut Vec<u64>) {
+    fn lowered(&mut self, l: char) {
+        self.letters += 1;
+        if self.kept < 5 {
+            self.hash.write_char(l);
+            self.kept += 1;
+        }
+    }
+
+    #[inline]
+    pub(crate) fn boundary(&mut self, out: &mut Vec<u64>) {
         if self.letters >= 3 {
             out.push(self.hash.finish());
         }
         (self.hash, self.letters, self.kept) = (StemHasher::new(), 0, 0);
     }
-}
-
-/// The stems of `lexicon::stems`, sorted and deduplicated.
-pub(crate) fn stems_of(text: &str) -> Vec<u64> {
-    // About a word per eight bytes: growing the vector was 1% of the time.
-    let mut out = Vec::with_capacity(text.len() / 8 + 1);
-    let mut scan = StemScanner::new();
-    text.chars().for_each(|c| scan.push(c, &mut out));
-    scan.boundary(&mut out);
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// The first four consonants of the word's Latin transliteration, with
