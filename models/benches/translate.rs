@@ -12,6 +12,9 @@
 //! ```
 //! `MTBENCH_SRC` is the file `bench_ct2.py --write-src` writes; without it
 //! the bench makes its own `t<k>` words (speed does not depend on which).
+//! `MTBENCH_DEVICE=cuda` runs on the first GPU (a build with
+//! `--features cuda`), in `MTBENCH_DTYPE` (f32, f16, bf16; default the
+//! device's: bf16 on CUDA).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -80,10 +83,23 @@ fn main() {
     };
     let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let runs = std::env::var("MTBENCH_RUNS").unwrap_or("16:4,16:1".into());
+    let device = match std::env::var("MTBENCH_DEVICE").as_deref() {
+        Ok("cuda") => DeviceChoice::Cuda(0),
+        _ => DeviceChoice::Cpu,
+    };
+    let dtype = std::env::var("MTBENCH_DTYPE")
+        .ok()
+        .map(|d| match d.as_str() {
+            "f32" => candle_core::DType::F32,
+            "f16" => candle_core::DType::F16,
+            "bf16" => candle_core::DType::BF16,
+            other => panic!("MTBENCH_DTYPE={other}: use f32, f16 or bf16"),
+        });
     println!(
-        "model {} sentences {n} src_len {l} out_len {m} threads {}",
+        "model {} sentences {n} src_len {l} out_len {m} threads {} device {device:?} dtype {:?}",
         model.display(),
-        candle_core::utils::get_num_threads()
+        candle_core::utils::get_num_threads(),
+        dtype.unwrap_or(device.default_dtype())
     );
     for run in runs.split(',') {
         let (b, k) = run.split_once(':').expect("B:K");
@@ -94,16 +110,13 @@ fn main() {
             max_length: Some(MaxLength::Absolute(m + 1)),
             min_length: Some(m + 1),
             batch_size: b,
+            dtype,
             ..Default::default()
         };
         let t0 = Instant::now();
-        let mut tr = Seq2SeqTranslator::load(
-            &ModelSource::Local(model.clone()),
-            DeviceChoice::Cpu,
-            None,
-            options,
-        )
-        .unwrap();
+        let mut tr =
+            Seq2SeqTranslator::load(&ModelSource::Local(model.clone()), device, None, options)
+                .unwrap();
         let mut p = tr.params().clone();
         p.forced_eos = None;
         tr.set_params(p);

@@ -312,6 +312,8 @@ impl Bert {
             hidden
                 .narrow(1, 0, 1)
                 .and_then(|x| x.squeeze(1))
+                // CUDA's matmul takes no strided rows (see `encode_batch`).
+                .and_then(|x| x.contiguous())
                 .and_then(|x| x.apply(dense))
                 .and_then(|x| x.tanh()),
         )

@@ -317,7 +317,13 @@ impl SentenceEncoder {
         let hidden = self.model.forward(&ids, &mask)?;
         let pooled = match self.options.pooling {
             Pooling::Mean => bert::mean_pool(&hidden.to_dtype(DType::F32)?, &mask)?,
-            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?.to_dtype(DType::F32)?,
+            // Contiguous: the first token of each row is a strided view, and
+            // CUDA's matmul (the dense head) takes only contiguous operands.
+            Pooling::Cls => hidden
+                .narrow(1, 0, 1)?
+                .squeeze(1)?
+                .to_dtype(DType::F32)?
+                .contiguous()?,
             Pooling::Pooler => match self.model.pool(&hidden) {
                 Some(p) => p?.to_dtype(DType::F32)?,
                 None => {

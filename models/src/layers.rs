@@ -267,10 +267,12 @@ impl Attention {
             return out.apply(&self.o);
         }
         // Keys, values and bias may hold one row per sentence for several
-        // query rows (its beams); the matmul form needs them per row.
+        // query rows (its beams); the matmul form needs keys and values per
+        // row (candle's matmul does not broadcast the batch, not even from
+        // one sentence), while a bias of one row broadcasts.
         let expand = |x: &Tensor| -> Result<Tensor> {
             let rows = x.dim(0)?;
-            if rows == b || rows == 1 {
+            if rows == b {
                 return Ok(x.clone());
             }
             let per = b / rows.max(1);
@@ -278,7 +280,10 @@ impl Attention {
             x.index_select(&Tensor::new(idx.as_slice(), x.device())?, 0)
         };
         let (k, v) = (&expand(k)?, &expand(v)?);
-        let bias = bias.map(expand).transpose()?;
+        let bias = match bias {
+            Some(x) if x.dim(0)? != 1 => Some(expand(x)?),
+            other => other.cloned(),
+        };
         let bias = bias.as_ref();
         let mut scores = q.matmul(&k.t()?)?;
         if let Some(bias) = bias {

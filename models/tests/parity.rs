@@ -6,7 +6,7 @@
 mod common;
 
 use candle_core::{DType, Device, Tensor};
-use common::{fixture, floats, ids, json};
+use common::{device, fixture, floats, ids, json};
 use serde_json::Value;
 use shanyraq_models::decode::{generate, EarlyStopping, MaxLength, SearchParams};
 use shanyraq_models::model::teacher_forced_log_probs;
@@ -18,7 +18,7 @@ const TOL: f32 = 1e-4;
 
 fn load(name: &str) -> Box<dyn Seq2SeqModel> {
     let files = ModelSource::Local(fixture(name)).resolve().unwrap();
-    load_model(&files, &Device::Cpu).unwrap()
+    load_model(&files, &device()).unwrap()
 }
 
 /// Teacher-forced log-probabilities `(b, t, vocab)` of `targets` given
@@ -44,7 +44,7 @@ fn teacher_forced(model: &dyn Seq2SeqModel, sources: &[Vec<u32>], targets: &[Vec
 /// sentences in one padded batch, with the model in `dtype`.
 fn teacher_forced_error(name: &str, dtype: DType) -> (f32, f32) {
     let files = ModelSource::Local(fixture(name)).resolve().unwrap();
-    let model = load_model_as(&files, &Device::Cpu, dtype).unwrap();
+    let model = load_model_as(&files, &device(), dtype).unwrap();
     let exp = json(name, "expected.json");
     let sources: Vec<Vec<u32>> = exp["sources"].as_array().unwrap().iter().map(ids).collect();
     let targets: Vec<Vec<u32>> = exp["targets"].as_array().unwrap().iter().map(ids).collect();
@@ -108,8 +108,8 @@ fn padded(seqs: &[Vec<u32>], pad: u32) -> (Tensor, Tensor) {
         }
     }
     (
-        Tensor::from_vec(a, (seqs.len(), w), &Device::Cpu).unwrap(),
-        Tensor::from_vec(m, (seqs.len(), w), &Device::Cpu).unwrap(),
+        Tensor::from_vec(a, (seqs.len(), w), &device()).unwrap(),
+        Tensor::from_vec(m, (seqs.len(), w), &device()).unwrap(),
     )
 }
 
@@ -228,6 +228,40 @@ fn check_generate(name: &str) -> usize {
         }
     }
     hf_batch_drift
+}
+
+#[test]
+fn the_generic_path_every_gpu_runs_matches_transformers_too() {
+    // The checks against transformers again, in a child process with the
+    // CPU fast paths off: the CPU then runs candle's generic ops, as a GPU
+    // does, where a sentence's beams share its keys and values. Without
+    // this, that code would only ever run on a GPU.
+    if std::env::var_os("SHANYRAQ_CPU_FAST_PATHS").is_some() {
+        return;
+    }
+    let tests = [
+        "marian_teacher_forced_log_probs_match_transformers",
+        "marian_greedy_and_beam_match_transformers",
+        "marian_separate_embeddings_generation_matches_transformers",
+        "t5_teacher_forced_log_probs_match_transformers",
+        "t5_greedy_and_beam_match_transformers",
+    ];
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(tests)
+        .args(["--exact", "--test-threads", "1"])
+        .env("SHANYRAQ_CPU_FAST_PATHS", "0")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("{} passed", tests.len())),
+        "{stdout}"
+    );
 }
 
 #[test]

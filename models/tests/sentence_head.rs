@@ -3,10 +3,12 @@
 //! and embeddings sentence-transformers computed for it, and the errors for
 //! module setups the encoder does not implement.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use shanyraq_models::{DeviceChoice, EncoderOptions, ModelSource, Pooling, SentenceEncoder};
+use shanyraq_models::{EncoderOptions, ModelSource, Pooling, SentenceEncoder};
 
 #[derive(Deserialize)]
 struct Expected {
@@ -53,7 +55,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn load(dir: &Path, options: EncoderOptions) -> Result<SentenceEncoder, shanyraq_models::Error> {
     SentenceEncoder::load_with(
         &ModelSource::Local(dir.to_path_buf()),
-        DeviceChoice::Cpu,
+        common::test_device(),
         options,
     )
 }
@@ -69,6 +71,7 @@ fn cls_dense_tanh_normalize_matches_sentence_transformers() {
             prefix: String::new(),
             batch_size: 2,
             int8: false,
+            dtype: Some(candle_core::DType::F32),
             ..options
         };
         let mut encoder = load(&fixture(), options).unwrap();

@@ -7,7 +7,7 @@ use std::path::Path;
 use candle_core::Device;
 use common::{fixture, ids, json};
 use shanyraq_models::{
-    DecodeOptions, DeviceChoice, Error, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
+    DecodeOptions, Error, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
 };
 
 fn load(
@@ -15,9 +15,14 @@ fn load(
     target: Option<&str>,
     options: DecodeOptions,
 ) -> Result<Seq2SeqTranslator, Error> {
+    // Float32 on every device: the expected outputs are transformers'.
+    let options = DecodeOptions {
+        dtype: options.dtype.or(Some(candle_core::DType::F32)),
+        ..options
+    };
     Seq2SeqTranslator::load(
         &ModelSource::Local(dir.into()),
-        DeviceChoice::Cpu,
+        common::test_device(),
         target.map(String::from),
         options,
     )

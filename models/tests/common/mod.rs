@@ -4,6 +4,24 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
+use shanyraq_models::DeviceChoice;
+
+/// Where the model tests run: the CPU, or with `SHANYRAQ_TEST_DEVICE=cuda`
+/// (a build with `--features cuda`) the first GPU, so the same checks
+/// against transformers cover candle's GPU kernels and the non-CPU paths
+/// of our layers (the CPU has fast paths of its own).
+pub fn test_device() -> DeviceChoice {
+    match std::env::var("SHANYRAQ_TEST_DEVICE").as_deref() {
+        Ok("cuda") => DeviceChoice::Cuda(0),
+        Ok("cpu") | Err(_) => DeviceChoice::Cpu,
+        Ok(other) => panic!("SHANYRAQ_TEST_DEVICE={other}: use cpu or cuda"),
+    }
+}
+
+/// The candle device of [`test_device`].
+pub fn device() -> candle_core::Device {
+    test_device().device().unwrap()
+}
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
