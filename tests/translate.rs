@@ -94,3 +94,16 @@ fn a_missing_model_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/no/such/model"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_gpu_this_build_lacks_is_a_clear_error() {
+    // A build without the cuda feature (the default, and CI's) says how
+    // to get one.
+    let o = translate(&["--device", "cuda"], "x\n");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cuda:0") && err.contains("--features shanyraq-models/cuda"),
+        "{err}"
+    );
+}

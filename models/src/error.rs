@@ -96,6 +96,14 @@ pub enum Error {
         /// Why (unreachable, offline with nothing cached, not found...).
         reason: String,
     },
+    /// The device asked for cannot be used: not compiled in, or no such GPU.
+    #[error("cannot run on {device}: {reason}")]
+    Device {
+        /// The device, e.g. `cuda:0`.
+        device: String,
+        /// Why, and what to do.
+        reason: String,
+    },
     /// A tensor operation failed while running the model.
     #[error("tensor operation failed: {0}")]
     Candle(#[from] candle_core::Error),

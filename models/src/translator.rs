@@ -39,12 +39,34 @@ impl DeviceChoice {
         }
     }
 
-    /// The candle device; fails when the feature is not compiled in.
+    /// The candle device; fails, saying what to do, when the feature is not
+    /// compiled in or the GPU cannot be opened.
     pub fn device(self) -> Result<Device, Error> {
-        Ok(match self {
-            DeviceChoice::Cpu => Device::Cpu,
-            DeviceChoice::Cuda(n) => Device::new_cuda(n)?,
-            DeviceChoice::Metal(n) => Device::new_metal(n)?,
+        let (feature, built, n) = match self {
+            DeviceChoice::Cpu => return Ok(Device::Cpu),
+            DeviceChoice::Cuda(n) => ("cuda", cfg!(feature = "cuda"), n),
+            DeviceChoice::Metal(n) => ("metal", cfg!(feature = "metal"), n),
+        };
+        let fail = |reason: String| Error::Device {
+            device: format!("{feature}:{n}"),
+            reason,
+        };
+        if !built {
+            return Err(fail(format!(
+                "this build has no {feature} support; rebuild with \
+                 `cargo build --release --features shanyraq-models/{feature}`, or use the cpu"
+            )));
+        }
+        let opened = match self {
+            DeviceChoice::Cuda(n) => Device::new_cuda(n),
+            _ => Device::new_metal(n),
+        };
+        opened.map_err(|e| {
+            let hint = match self {
+                DeviceChoice::Cuda(_) => "`nvidia-smi -L` lists the GPUs the driver sees",
+                _ => "is this a Mac with a Metal GPU?",
+            };
+            fail(format!("{e} ({hint})"))
         })
     }
 }
