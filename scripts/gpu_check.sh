@@ -8,7 +8,8 @@
 #
 # The two halves may run on different machines (the GPU machine needs no Rust
 # toolchain): `build` puts the binaries in DIR, `check` runs them from the
-# repository root. `check` needs libcublas, libcurand, libnvrtc and libcudart
+# repository root. Without a CUDA install, scripts/cuda_toolchain.sh sets up
+# one from PyPI for `build` (12 minutes for a first build on 2 cores). `check` needs libcublas, libcurand, libnvrtc and libcudart
 # (CUDA 13) on the library path or in LIB_DIR, and for the speed bench
 # ../shared/tools/mtbench (or MTBENCH) with numpy, torch and transformers.
 set -euo pipefail
