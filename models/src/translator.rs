@@ -42,10 +42,20 @@ impl DeviceChoice {
     /// The candle device; fails, saying what to do, when the feature is not
     /// compiled in or the GPU cannot be opened.
     pub fn device(self) -> Result<Device, Error> {
-        let (feature, built, n) = match self {
+        let (feature, built, n, hint) = match self {
             DeviceChoice::Cpu => return Ok(Device::Cpu),
-            DeviceChoice::Cuda(n) => ("cuda", cfg!(feature = "cuda"), n),
-            DeviceChoice::Metal(n) => ("metal", cfg!(feature = "metal"), n),
+            DeviceChoice::Cuda(n) => (
+                "cuda",
+                cfg!(feature = "cuda"),
+                n,
+                "`nvidia-smi -L` lists the GPUs the driver sees",
+            ),
+            DeviceChoice::Metal(n) => (
+                "metal",
+                cfg!(feature = "metal"),
+                n,
+                "is this a Mac with a Metal GPU?",
+            ),
         };
         let fail = |reason: String| Error::Device {
             device: format!("{feature}:{n}"),
@@ -58,16 +68,10 @@ impl DeviceChoice {
             )));
         }
         let opened = match self {
-            DeviceChoice::Cuda(n) => Device::new_cuda(n),
-            _ => Device::new_metal(n),
+            DeviceChoice::Metal(_) => Device::new_metal(n),
+            _ => Device::new_cuda(n),
         };
-        opened.map_err(|e| {
-            let hint = match self {
-                DeviceChoice::Cuda(_) => "`nvidia-smi -L` lists the GPUs the driver sees",
-                _ => "is this a Mac with a Metal GPU?",
-            };
-            fail(format!("{e} ({hint})"))
-        })
+        opened.map_err(|e| fail(format!("{e} ({hint})")))
     }
 }
 
