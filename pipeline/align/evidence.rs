@@ -39,6 +39,28 @@ struct Sentences {
 }
 
 impl Sentences {
+    /// Each sentence's features as the ids `id_of(sentence, feature)`
+    /// gives, those it gives none for left out.
+    fn gather(
+        side: &[Vec<Feature>],
+        mut id_of: impl FnMut(usize, Feature) -> Option<u32>,
+    ) -> Sentences {
+        let mut all = Sentences {
+            ids: Vec::with_capacity(side.iter().map(Vec::len).sum()),
+            start: Vec::with_capacity(side.len() + 1),
+        };
+        for (i, fs) in side.iter().enumerate() {
+            all.start.push(all.ids.len());
+            for &f in fs {
+                if let Some(id) = id_of(i, f) {
+                    all.ids.push(id);
+                }
+            }
+        }
+        all.start.push(all.ids.len());
+        all
+    }
+
     fn len(&self) -> usize {
         self.start.len() - 1
     }
@@ -87,40 +109,23 @@ impl Evidence {
         // source count, target count, last source and target sentence.)
         let mut ids: FeatureMap<u32> = FeatureMap::default();
         let mut seen: Vec<(u32, u32, usize, usize)> = Vec::new();
-        let mut src_all = Sentences {
-            ids: Vec::with_capacity(src.iter().map(Vec::len).sum()),
-            start: Vec::with_capacity(src.len() + 1),
-        };
-        for (i, fs) in src.iter().enumerate() {
-            src_all.start.push(src_all.ids.len());
-            for &f in fs {
-                let id = *ids.entry(f).or_insert_with(|| {
-                    seen.push((0, 0, 0, 0));
-                    (seen.len() - 1) as u32
-                });
-                let e = &mut seen[id as usize];
-                e.0 += 1;
-                e.2 = i;
-                src_all.ids.push(id);
-            }
-        }
-        src_all.start.push(src_all.ids.len());
-        let mut tgt_all = Sentences {
-            ids: Vec::with_capacity(tgt.iter().map(Vec::len).sum()),
-            start: Vec::with_capacity(tgt.len() + 1),
-        };
-        for (j, fs) in tgt.iter().enumerate() {
-            tgt_all.start.push(tgt_all.ids.len());
-            for f in fs {
-                if let Some(&id) = ids.get(f) {
-                    let e = &mut seen[id as usize];
-                    e.1 += 1;
-                    e.3 = j;
-                    tgt_all.ids.push(id);
-                }
-            }
-        }
-        tgt_all.start.push(tgt_all.ids.len());
+        let src_all = Sentences::gather(src, |i, f| {
+            let id = *ids.entry(f).or_insert_with(|| {
+                seen.push((0, 0, 0, 0));
+                (seen.len() - 1) as u32
+            });
+            let e = &mut seen[id as usize];
+            e.0 += 1;
+            e.2 = i;
+            Some(id)
+        });
+        let tgt_all = Sentences::gather(tgt, |j, f| {
+            let &id = ids.get(&f)?;
+            let e = &mut seen[id as usize];
+            e.1 += 1;
+            e.3 = j;
+            Some(id)
+        });
         // Only features found on both sides are kept, renumbered densely
         // in the same order.
         let total = (src.len() + tgt.len()) as f64;
