@@ -12,15 +12,15 @@
 //! ```
 //! `MTBENCH_SRC` is the file `bench_ct2.py --write-src` writes; without it
 //! the bench makes its own `t<k>` words (speed does not depend on which).
-//! `MTBENCH_DEVICE=cuda` runs on the first GPU (a build with
-//! `--features cuda`), in `MTBENCH_DTYPE` (f32, f16, bf16; default the
-//! device's: bf16 on CUDA).
+//! `MTBENCH_DEVICE` and `MTBENCH_DTYPE` take what `--device` and `--dtype`
+//! do: `MTBENCH_DEVICE=cuda` runs on the first GPU (a build with
+//! `--features cuda`), in bfloat16 unless `MTBENCH_DTYPE` says otherwise.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use shanyraq_models::{
-    DecodeOptions, DeviceChoice, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
+    parse_device, parse_dtype, DecodeOptions, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
 };
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -83,18 +83,9 @@ fn main() {
     };
     let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let runs = std::env::var("MTBENCH_RUNS").unwrap_or("16:4,16:1".into());
-    let device = match std::env::var("MTBENCH_DEVICE").as_deref() {
-        Ok("cuda") => DeviceChoice::Cuda(0),
-        _ => DeviceChoice::Cpu,
-    };
-    let dtype = std::env::var("MTBENCH_DTYPE")
-        .ok()
-        .map(|d| match d.as_str() {
-            "f32" => candle_core::DType::F32,
-            "f16" => candle_core::DType::F16,
-            "bf16" => candle_core::DType::BF16,
-            other => panic!("MTBENCH_DTYPE={other}: use f32, f16 or bf16"),
-        });
+    let env = |name: &str, default: &str| std::env::var(name).unwrap_or(default.into());
+    let device = parse_device(&env("MTBENCH_DEVICE", "cpu")).unwrap();
+    let dtype = parse_dtype(&env("MTBENCH_DTYPE", "auto")).unwrap();
     println!(
         "model {} sentences {n} src_len {l} out_len {m} threads {} device {device:?} dtype {:?}",
         model.display(),

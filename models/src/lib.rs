@@ -48,7 +48,7 @@ pub use encoder::{EncoderOptions, Pooling, SentenceEncoder, DEFAULT_ENCODER};
 pub use error::Error;
 pub use model::Seq2SeqModel;
 pub use source::ModelSource;
-pub use translator::{DecodeOptions, DeviceChoice, Seq2SeqTranslator};
+pub use translator::{parse_device, parse_dtype, DecodeOptions, DeviceChoice, Seq2SeqTranslator};
 
 /// One translation of one source sentence.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,7 @@
 //! The [`TranslatorFactory`] that loads real models with `shanyraq-models`.
 
 use shanyraq_models::{
-    DType, DecodeOptions, DeviceChoice, Error, MaxLength, ModelSource, Seq2SeqTranslator,
-    Translator,
+    DecodeOptions, Error, MaxLength, ModelSource, Seq2SeqTranslator, Translator,
 };
 
 use super::config::{ModelLocation, ModelSpec};
@@ -12,37 +11,7 @@ use super::TranslatorFactory;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EngineFactory;
 
-/// Parses `--dtype`: `auto` (the device's default), `f32`, `f16`, `bf16`.
-pub fn parse_dtype(s: &str) -> Result<Option<DType>, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "auto" => Ok(None),
-        "f32" | "float32" => Ok(Some(DType::F32)),
-        "f16" | "float16" => Ok(Some(DType::F16)),
-        "bf16" | "bfloat16" => Ok(Some(DType::BF16)),
-        _ => Err(format!(
-            "unknown dtype `{s}`; use auto (f32 on cpu, bf16 on cuda, f16 on metal), f32, f16 or bf16"
-        )),
-    }
-}
-
-/// Parses `--device`: `cpu`, `cuda[:N]` (or `gpu[:N]`), `metal[:N]`.
-pub fn parse_device(s: &str) -> Result<DeviceChoice, String> {
-    let (kind, index) = match s.split_once(':') {
-        Some((k, i)) => (
-            k,
-            i.parse().map_err(|_| format!("`{s}`: bad device index"))?,
-        ),
-        None => (s, 0),
-    };
-    match kind.to_ascii_lowercase().as_str() {
-        "cpu" => Ok(DeviceChoice::Cpu),
-        "cuda" | "gpu" => Ok(DeviceChoice::Cuda(index)),
-        "metal" => Ok(DeviceChoice::Metal(index)),
-        _ => Err(format!(
-            "unknown device `{s}`; use cpu, cuda[:N] or metal[:N]"
-        )),
-    }
-}
+pub use shanyraq_models::{parse_device, parse_dtype};
 
 fn source_of(spec: &ModelSpec) -> ModelSource {
     match &spec.location {
