@@ -195,9 +195,8 @@ fn the_e5_encoder_runs_in_the_aligner() {
     assert!(!id(true).ends_with("+int8"), "{}", id(true));
     // Int8 is one of the CPU's fast paths, which SHANYRAQ_CPU_FAST_PATHS=0
     // turns off (the whole suite then runs the code a GPU runs).
-    let fast_paths = std::env::var("SHANYRAQ_CPU_FAST_PATHS").map_or(true, |v| v != "0");
     #[cfg(target_arch = "x86_64")]
-    if fast_paths && std::arch::is_x86_feature_detected!("avx512vnni") {
+    if shanyraq_models::cpu_fast_paths_on() && std::arch::is_x86_feature_detected!("avx512vnni") {
         assert!(id(false).ends_with("+int8"), "{}", id(false));
     }
 }

@@ -42,6 +42,7 @@ mod weights;
 
 /// Weight types, for [`DecodeOptions::dtype`].
 pub use candle_core::DType;
+pub use cpu::fast_paths_on as cpu_fast_paths_on;
 pub use decode::{EarlyStopping, MaxLength, SearchParams};
 pub use defaults::{default_model, DefaultModel};
 pub use encoder::{EncoderOptions, Pooling, SentenceEncoder, DEFAULT_ENCODER};

@@ -19,11 +19,12 @@ pub(crate) fn is_cpu_f32(t: &Tensor) -> bool {
     t.device().is_cpu() && t.dtype() == DType::F32 && fast_paths_on()
 }
 
-/// `SHANYRAQ_CPU_FAST_PATHS=0` turns these paths off: the CPU then runs
-/// candle's generic ops, the code every GPU runs. The tests use it to check
-/// that code against transformers on machines without a GPU; a user can
-/// use it to tell a fast-path bug from a model's.
-fn fast_paths_on() -> bool {
+/// Whether the CPU's own kernels are on. `SHANYRAQ_CPU_FAST_PATHS=0` turns
+/// them off: the CPU then runs candle's generic ops, the code every GPU
+/// runs. The tests use it to check that code against transformers on
+/// machines without a GPU; a user can use it to tell a fast-path bug from
+/// a model's.
+pub fn fast_paths_on() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var("SHANYRAQ_CPU_FAST_PATHS").map_or(true, |v| v != "0"))
 }
