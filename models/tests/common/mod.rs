@@ -18,9 +18,14 @@ pub fn test_device() -> DeviceChoice {
     }
 }
 
-/// The candle device of [`test_device`].
+/// The candle device of [`test_device`], opened once: a GPU device opened
+/// per call would be a new stream each time, and the tensors of one check
+/// must share one.
 pub fn device() -> candle_core::Device {
-    test_device().device().unwrap()
+    static DEVICE: std::sync::OnceLock<candle_core::Device> = std::sync::OnceLock::new();
+    DEVICE
+        .get_or_init(|| test_device().device().unwrap())
+        .clone()
 }
 
 /// `tests/fixtures/<name>`.
