@@ -65,6 +65,7 @@ pub(crate) fn beam(
     // were two thirds of the memory decoding adds to the weights).
     let mut active: Vec<usize> = (0..n).collect();
     let mut cache = model.new_cache();
+    let mut host = Vec::new();
     let mut cur_len = 1;
     while !active.is_empty() {
         let g = rows_per_sentence;
@@ -88,7 +89,7 @@ pub(crate) fn beam(
             .map(|&s| masks.forced(cur_len, max_lens[s]).is_some())
             .collect();
         let forced_token = params.forced_eos.unwrap_or(sp.eos);
-        let mut candidates = step(model, &last, &enc, &mut cache, |logits| {
+        let mut candidates = step(model, &last, &enc, &mut cache, &mut host, |logits| {
             let lse = masks.renormalized(logits, logits.log_normalizers(), &banned);
             let offset: Vec<f32> = bases.iter().zip(&lse).map(|(b, l)| b - l).collect();
             let forced = Some((&forced[..], forced_token, &bases[..]));

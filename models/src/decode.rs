@@ -303,12 +303,14 @@ pub(crate) fn penalized(score: f32, generated_len: usize, length_penalty: f32) -
 }
 
 /// One decoder step for the rows fed `last` tokens; `f` reads its logits
-/// on the host (borrowed from CPU storage, copied from other devices).
+/// on the host (borrowed from CPU storage, copied from other devices into
+/// `host`, a buffer the search keeps from step to step).
 pub(crate) fn step<R>(
     model: &dyn Seq2SeqModel,
     last: &[u32],
     enc: &EncoderState,
     cache: &mut crate::layers::KvCache,
+    host: &mut Vec<f32>,
     f: impl FnOnce(&StepLogits) -> R,
 ) -> candle_core::Result<R> {
     let rows = last.len();
@@ -331,7 +333,10 @@ pub(crate) fn step<R>(
     match crate::cpu::with_cpu_slice(&logits, &mut call)? {
         Some(r) => Ok(r),
         // Other devices: one copy to the host.
-        None => Ok(call(&logits.flatten_all()?.to_vec1::<f32>()?)),
+        None => {
+            crate::host::copy_f32(&logits, host)?;
+            Ok(call(host))
+        }
     }
 }
 
@@ -350,6 +355,7 @@ fn greedy(
     let mut logp = vec![0f32; n];
     let mut active: Vec<usize> = (0..n).collect();
     let mut cache = model.new_cache();
+    let mut host = Vec::new();
     let mut cur_len = 1;
     while !active.is_empty() {
         let last: Vec<u32> = active
@@ -357,7 +363,7 @@ fn greedy(
             .map(|&s| *tokens[s].last().unwrap_or(&sp.decoder_start))
             .collect();
         let banned = masks.banned(cur_len, sp.vocab_size);
-        let picks = step(model, &last, &enc, &mut cache, |logits| {
+        let picks = step(model, &last, &enc, &mut cache, &mut host, |logits| {
             let lse = logits.log_normalizers();
             let best = logits.argmax(&banned);
             active

@@ -27,6 +27,7 @@ mod defaults;
 pub mod encoder;
 mod error;
 pub mod generation;
+mod host;
 mod kv_cache;
 pub mod layers;
 pub mod marian;
