@@ -18,6 +18,8 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::layers::{self, Activation, Attention, AttentionSpec, Linear};
+use crate::source::WeightsFile;
+use crate::weights::TableRows;
 
 /// `config.json` of a BERT or XLM-R checkpoint. Defaults are those of HF's
 /// `BertConfig`, so a file that omits a field means what it means to
@@ -138,7 +140,7 @@ impl Config {
 /// (dropout is off at inference).
 #[derive(Debug, Clone)]
 struct Embeddings {
-    tokens: Embedding,
+    tokens: TokenTable,
     positions: Embedding,
     token_type0: Tensor,
     norm: LayerNorm,
@@ -146,12 +148,47 @@ struct Embeddings {
     pad: u32,
 }
 
+/// The token-embedding table: in memory, or read from the weights file a
+/// batch's rows at a time ([`TableRows`]: most of an encoder's weights,
+/// few of them ever used).
+#[derive(Debug, Clone)]
+enum TokenTable {
+    Loaded(Embedding),
+    OnDisk { rows: TableRows, dtype: DType },
+}
+
+impl TokenTable {
+    fn forward(&self, ids: &Tensor) -> Result<Tensor> {
+        match self {
+            TokenTable::Loaded(e) => e.forward(ids),
+            TokenTable::OnDisk { rows, dtype } => {
+                let flat = ids.flatten_all()?.to_vec1::<u32>()?;
+                let (_, h) = rows.dims();
+                let mut dims = ids.dims().to_vec();
+                dims.push(h);
+                rows.gather(&flat, *dtype, ids.device())?.reshape(dims)
+            }
+        }
+    }
+}
+
 impl Embeddings {
-    fn new(cfg: &Config, vb: VarBuilder) -> Result<Self> {
+    fn new(cfg: &Config, vb: VarBuilder, rows: Option<TableRows>) -> Result<Self> {
         let h = cfg.hidden_size;
         let types = vb.get((cfg.type_vocab_size, h), "token_type_embeddings.weight")?;
+        let tokens = match rows {
+            Some(rows) if rows.dims() == (cfg.vocab_size, h) => TokenTable::OnDisk {
+                rows,
+                dtype: vb.dtype(),
+            },
+            _ => TokenTable::Loaded(candle_nn::embedding(
+                cfg.vocab_size,
+                h,
+                vb.pp("word_embeddings"),
+            )?),
+        };
         Ok(Self {
-            tokens: candle_nn::embedding(cfg.vocab_size, h, vb.pp("word_embeddings"))?,
+            tokens,
             positions: candle_nn::embedding(
                 cfg.max_position_embeddings,
                 h,
@@ -248,13 +285,30 @@ impl Bert {
     /// Loads the weights under `vb`, looking for the embeddings at the top
     /// level, then under `bert.` and `roberta.`. The pooler is optional.
     pub fn new(cfg: Config, vb: VarBuilder) -> Result<Self> {
-        let vb = PREFIXES
+        Self::load(cfg, vb, None)
+    }
+
+    /// [`Bert::new`], with the token embeddings read from `weights` as
+    /// batches need them when it is a safetensors file (the same outputs,
+    /// a fraction of the memory).
+    pub fn with_rows_on_disk(cfg: Config, vb: VarBuilder, weights: &WeightsFile) -> Result<Self> {
+        Self::load(cfg, vb, Some(weights))
+    }
+
+    fn load(cfg: Config, vb: VarBuilder, weights: Option<&WeightsFile>) -> Result<Self> {
+        const TABLE: &str = "embeddings.word_embeddings.weight";
+        let (prefix, vb) = PREFIXES
             .iter()
-            .map(|p| if p.is_empty() { vb.clone() } else { vb.pp(*p) })
-            .find(|vb| vb.contains_tensor("embeddings.word_embeddings.weight"))
-            .unwrap_or(vb);
+            .map(|&p| (p, if p.is_empty() { vb.clone() } else { vb.pp(p) }))
+            .find(|(_, vb)| vb.contains_tensor(TABLE))
+            .unwrap_or(("", vb));
+        let rows = match weights {
+            Some(w) if prefix.is_empty() => TableRows::open(w, TABLE)?,
+            Some(w) => TableRows::open(w, &format!("{prefix}.{TABLE}"))?,
+            None => None,
+        };
         let h = cfg.hidden_size;
-        let embeddings = Embeddings::new(&cfg, vb.pp("embeddings"))?;
+        let embeddings = Embeddings::new(&cfg, vb.pp("embeddings"), rows)?;
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| Layer::new(&cfg, vb.pp(format!("encoder.layer.{i}"))))
             .collect::<Result<_>>()?;

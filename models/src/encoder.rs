@@ -151,7 +151,7 @@ impl SentenceEncoder {
             source,
         };
         let vb = crate::weights::float_var_builder(&files, dtype, &device)?;
-        let mut model = Bert::new(cfg, vb).map_err(weights_err)?;
+        let mut model = Bert::with_rows_on_disk(cfg, vb, &files.weights).map_err(weights_err)?;
         // What runs, for `options()`: float32 where int8 cannot.
         options.int8 = options.int8
             && dtype == DType::F32

@@ -24,7 +24,7 @@ pub enum ModelSource {
 /// The weights file, in order of preference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WeightsFile {
-    /// `model.safetensors` (memory-mapped).
+    /// `model.safetensors` (read tensor by tensor, not memory-mapped).
     Safetensors(PathBuf),
     /// `pytorch_model.bin` (a PyTorch zip pickle, read by candle).
     Pytorch(PathBuf),

@@ -17,6 +17,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use shanyraq_models::bert::{Bert, Config};
 use shanyraq_models::encoder::cosine;
+use shanyraq_models::source::WeightsFile;
 use shanyraq_models::{DeviceChoice, EncoderOptions, ModelSource, Pooling, SentenceEncoder};
 
 // ---------------------------------------------------------------- tiny BERT
@@ -35,8 +36,13 @@ fn tiny_config(model_type: &str) -> Config {
     }
 }
 
-/// Random weights under BertModel names; `pooler` adds `pooler.dense`.
 fn tiny_bert(cfg: &Config, pooler: bool) -> Bert {
+    let vb = VarBuilder::from_tensors(tiny_weights(cfg, pooler), DType::F32, &Device::Cpu);
+    Bert::new(cfg.clone(), vb).unwrap()
+}
+
+/// Random weights under BertModel names; `pooler` adds `pooler.dense`.
+fn tiny_weights(cfg: &Config, pooler: bool) -> HashMap<String, Tensor> {
     let dev = Device::Cpu;
     let (h, ff) = (cfg.hidden_size, cfg.intermediate_size);
     let mut t: HashMap<String, Tensor> = HashMap::new();
@@ -87,8 +93,7 @@ fn tiny_bert(cfg: &Config, pooler: bool) -> Bert {
         put("pooler.dense.weight".into(), &[h, h]);
         put("pooler.dense.bias".into(), &[h]);
     }
-    let vb = VarBuilder::from_tensors(t, DType::F32, &dev);
-    Bert::new(cfg.clone(), vb).unwrap()
+    t
 }
 
 fn tiny_encoder(model_type: &str, pooling: Pooling, batch_size: usize) -> SentenceEncoder {
@@ -99,6 +104,61 @@ fn tiny_encoder(model_type: &str, pooling: Pooling, batch_size: usize) -> Senten
         ..EncoderOptions::e5()
     };
     SentenceEncoder::new("tiny".into(), tiny_bert(&cfg, true), options, Device::Cpu).unwrap()
+}
+
+#[test]
+fn token_rows_read_from_disk_give_what_the_loaded_table_gives() {
+    // Checkpoints keep the encoder at the top level or under a task
+    // model's prefix; both must find their table on disk.
+    for (prefix, dtype) in [("", DType::F32), ("roberta", DType::F32), ("", DType::F16)] {
+        let cfg = tiny_config("xlm-roberta");
+        let weights: HashMap<String, Tensor> = tiny_weights(&cfg, true)
+            .into_iter()
+            .map(|(k, v)| match prefix {
+                "" => (k, v),
+                p => (format!("{p}.{k}"), v),
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        candle_core::safetensors::save(&weights, &path).unwrap();
+        let dev = Device::Cpu;
+        let loaded =
+            Bert::new(cfg.clone(), VarBuilder::from_tensors(weights, dtype, &dev)).unwrap();
+        // SAFETY: the file is this test's own and is not modified.
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&path], dtype, &dev) }.unwrap();
+        let on_disk =
+            Bert::with_rows_on_disk(cfg.clone(), vb, &WeightsFile::Safetensors(path.clone()))
+                .unwrap();
+        assert!(
+            format!("{on_disk:?}").contains("TableRows("),
+            "{prefix:?}: the token table was loaded whole"
+        );
+        // Padding (id 1) repeats a row within the batch, as in real batches.
+        let ids = Tensor::new(&[[0u32, 5, 6, 5, 2, 1], [0, 39, 2, 1, 1, 1]], &dev).unwrap();
+        let mask = ids.ne(1u32).unwrap().to_dtype(DType::U32).unwrap();
+        let a = loaded.forward(&ids, &mask).unwrap();
+        let b = on_disk.forward(&ids, &mask).unwrap();
+        let flat = |t: &Tensor| -> Vec<f32> {
+            t.to_dtype(DType::F32)
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1()
+                .unwrap()
+        };
+        assert_eq!(flat(&a), flat(&b), "{prefix:?} {dtype:?}: outputs differ");
+        // An id past the table is an error, as candle's index_select makes it.
+        let bad = Tensor::new(&[[0u32, 40, 2]], &dev).unwrap();
+        let err = on_disk
+            .forward(&bad, &bad.ones_like().unwrap())
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("token id 40 outside the table of 40 rows"),
+            "{err}"
+        );
+    }
 }
 
 /// Id sequences of several lengths, none containing the pad id 1.
