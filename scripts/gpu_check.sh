@@ -23,12 +23,17 @@ if [ "$MODE" = build ]; then
   export CUDA_COMPUTE_CAP=${CUDA_COMPUTE_CAP:-90}
   cargo build --release --features shanyraq-models/cuda --bin shanyraq
   cp "${CARGO_TARGET_DIR:-target}/release/shanyraq" "$DIR/"
+  # Copies the executable a `cargo test|bench ... --no-run` builds to $DIR/NAME.
+  copy_built() {
+    local name=$1
+    shift
+    cargo "$@" -p shanyraq-models --features cuda --no-run 2>&1 |
+      sed -n 's/.*Executable .*(\(.*\))/\1/p' | xargs -I{} cp {} "$DIR/$name"
+  }
   for t in parity translator sentence_head; do
-    cargo test --release -p shanyraq-models --features cuda --test "$t" --no-run 2>&1 |
-      sed -n 's/.*Executable .*(\(.*\))/\1/p' | xargs -I{} cp {} "$DIR/$t"
+    copy_built "$t" test --release --test "$t"
   done
-  cargo bench -p shanyraq-models --features cuda --bench translate --no-run 2>&1 |
-    sed -n 's/.*Executable .*(\(.*\))/\1/p' | xargs -I{} cp {} "$DIR/translate_bench"
+  copy_built translate_bench bench --bench translate
   strip "$DIR"/*
   ls -la "$DIR"
   exit 0
