@@ -80,16 +80,17 @@ else echo "run: cuda f32 differs from cpu"; diff "$TMP/demo.cpu.tsv" "$TMP/demo.
 
 MTBENCH=${MTBENCH:-../shared/tools/mtbench}
 if [ -f "$MTBENCH/make_model.py" ]; then
-  echo "== speed: random OPUS-MT base weights, 64 sentences, 24 words in, exactly 24 tokens out"
+  SENTS=${SENTS:-256}
+  echo "== speed: random OPUS-MT base weights, $SENTS sentences, 24 words in, exactly 24 tokens out"
   python3 "$MTBENCH/make_model.py" --arch marian-base --out "$TMP/marian-base" >/dev/null
-  RUNS=${RUNS:-16:4,16:1,64:4,64:1}
+  RUNS=${RUNS:-16:4,64:4,64:1,256:1}
   python3 scripts/bench_hf_cuda.py --mtbench "$MTBENCH" --model "$TMP/marian-base" --runs "$RUNS" \
-    --dtype bf16 --write-src "$TMP/src.txt" || status=1
+    --sents "$SENTS" --dtype bf16 --write-src "$TMP/src.txt" || status=1
   python3 scripts/bench_hf_cuda.py --mtbench "$MTBENCH" --model "$TMP/marian-base" --runs "$RUNS" \
-    --dtype f32 || status=1
+    --sents "$SENTS" --dtype f32 || status=1
   for dtype in bf16 f32; do
-    MTBENCH_MODEL=$TMP/marian-base MTBENCH_SRC=$TMP/src.txt MTBENCH_RUNS=$RUNS MTBENCH_DEVICE=cuda \
-      MTBENCH_DTYPE=$dtype "$DIR/translate_bench" | grep -E '^(model|batch)' || status=1
+    MTBENCH_MODEL=$TMP/marian-base MTBENCH_SRC=$TMP/src.txt MTBENCH_SENTS=$SENTS MTBENCH_RUNS=$RUNS \
+      MTBENCH_DEVICE=cuda MTBENCH_DTYPE=$dtype "$DIR/translate_bench" | grep -E '^(model|batch)' || status=1
   done
   MTBENCH_MODEL=$TMP/marian-base MTBENCH_SRC=$TMP/src.txt MTBENCH_RUNS=16:4,16:1 \
     "$DIR/translate_bench" | grep -E '^(model|batch)' || status=1
