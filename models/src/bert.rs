@@ -17,9 +17,8 @@ use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::layers::{self, Activation, Attention, AttentionSpec, Linear};
+use crate::layers::{self, Activation, Attention, AttentionSpec, Linear, TokenTable};
 use crate::source::WeightsFile;
-use crate::weights::TableRows;
 
 /// `config.json` of a BERT or XLM-R checkpoint. Defaults are those of HF's
 /// `BertConfig`, so a file that omits a field means what it means to
@@ -148,45 +147,10 @@ struct Embeddings {
     pad: u32,
 }
 
-/// The token-embedding table: in memory, or read from the weights file a
-/// batch's rows at a time ([`TableRows`]: most of an encoder's weights,
-/// few of them ever used).
-#[derive(Debug, Clone)]
-enum TokenTable {
-    Loaded(Embedding),
-    OnDisk { rows: TableRows, dtype: DType },
-}
-
-impl TokenTable {
-    fn forward(&self, ids: &Tensor) -> Result<Tensor> {
-        match self {
-            TokenTable::Loaded(e) => e.forward(ids),
-            TokenTable::OnDisk { rows, dtype } => {
-                let flat = ids.flatten_all()?.to_vec1::<u32>()?;
-                let (_, h) = rows.dims();
-                let mut dims = ids.dims().to_vec();
-                dims.push(h);
-                rows.gather(&flat, *dtype, ids.device())?.reshape(dims)
-            }
-        }
-    }
-}
-
 impl Embeddings {
-    fn new(cfg: &Config, vb: VarBuilder, rows: Option<TableRows>) -> Result<Self> {
+    fn new(cfg: &Config, vb: VarBuilder, tokens: TokenTable) -> Result<Self> {
         let h = cfg.hidden_size;
         let types = vb.get((cfg.type_vocab_size, h), "token_type_embeddings.weight")?;
-        let tokens = match rows {
-            Some(rows) if rows.dims() == (cfg.vocab_size, h) => TokenTable::OnDisk {
-                rows,
-                dtype: vb.dtype(),
-            },
-            _ => TokenTable::Loaded(candle_nn::embedding(
-                cfg.vocab_size,
-                h,
-                vb.pp("word_embeddings"),
-            )?),
-        };
         Ok(Self {
             tokens,
             positions: candle_nn::embedding(
@@ -302,13 +266,15 @@ impl Bert {
             .map(|&p| (p, if p.is_empty() { vb.clone() } else { vb.pp(p) }))
             .find(|(_, vb)| vb.contains_tensor(TABLE))
             .unwrap_or(("", vb));
-        let rows = match weights {
-            Some(w) if prefix.is_empty() => TableRows::open(w, TABLE)?,
-            Some(w) => TableRows::open(w, &format!("{prefix}.{TABLE}"))?,
-            None => None,
-        };
         let h = cfg.hidden_size;
-        let embeddings = Embeddings::new(&cfg, vb.pp("embeddings"), rows)?;
+        let name = match prefix {
+            "" => TABLE.to_string(),
+            p => format!("{p}.{TABLE}"),
+        };
+        let tokens = TokenTable::open_or(weights, &name, (cfg.vocab_size, h), vb.dtype(), || {
+            candle_nn::embedding(cfg.vocab_size, h, vb.pp("embeddings.word_embeddings"))
+        })?;
+        let embeddings = Embeddings::new(&cfg, vb.pp("embeddings"), tokens)?;
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| Layer::new(&cfg, vb.pp(format!("encoder.layer.{i}"))))
             .collect::<Result<_>>()?;

@@ -8,7 +8,10 @@
 //! `(batch or 1, 1, query time or 1, key time)`.
 
 use candle_core::{DType, Device, Module, Result, Tensor, D};
-use candle_nn::VarBuilder;
+use candle_nn::{Embedding, VarBuilder};
+
+use crate::source::WeightsFile;
+use crate::weights::TableRows;
 
 pub use crate::kv_cache::{CacheSlot, KvCache};
 
@@ -343,6 +346,51 @@ impl EncoderState {
     /// Number of rows (sentences or beams).
     pub fn rows(&self) -> usize {
         self.hidden.dim(0).unwrap_or(0)
+    }
+}
+
+/// A token-embedding table: in memory, or left in the weights file and
+/// read a batch's rows at a time ([`TableRows`]) where nothing else needs
+/// the whole matrix: an encoder's table (most of multilingual-e5-small's
+/// weights), T5 v1.1's input embeddings (its output layer is a matrix of
+/// its own). Both give identical outputs.
+#[derive(Debug, Clone)]
+pub(crate) enum TokenTable {
+    Loaded(Embedding),
+    OnDisk { rows: TableRows, dtype: DType },
+}
+
+impl TokenTable {
+    /// Table `name` (`dims`) left in `weights` when it is a safetensors
+    /// file holding it with those dimensions, else what `load` loads.
+    pub(crate) fn open_or(
+        weights: Option<&WeightsFile>,
+        name: &str,
+        dims: (usize, usize),
+        dtype: DType,
+        load: impl FnOnce() -> Result<Embedding>,
+    ) -> Result<TokenTable> {
+        match weights
+            .map(|w| TableRows::open(w, name))
+            .transpose()?
+            .flatten()
+        {
+            Some(rows) if rows.dims() == dims => Ok(TokenTable::OnDisk { rows, dtype }),
+            _ => Ok(TokenTable::Loaded(load()?)),
+        }
+    }
+
+    /// The rows of `ids`, shaped `(ids' dims..., cols)`.
+    pub(crate) fn forward(&self, ids: &Tensor) -> Result<Tensor> {
+        match self {
+            TokenTable::Loaded(e) => e.forward(ids),
+            TokenTable::OnDisk { rows, dtype } => {
+                let flat = ids.flatten_all()?.to_vec1::<u32>()?;
+                let mut dims = ids.dims().to_vec();
+                dims.push(rows.dims().1);
+                rows.gather(&flat, *dtype, ids.device())?.reshape(dims)
+            }
+        }
     }
 }
 

@@ -17,9 +17,10 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::layers::{
     self, Activation, Attention, AttentionSpec, CacheSlot, EncoderState, KvCache, Linear,
-    OutputLayer, RmsNorm,
+    OutputLayer, RmsNorm, TokenTable,
 };
 use crate::model::{Seq2SeqModel, SpecialTokens};
+use crate::source::WeightsFile;
 
 /// `config.json` of a T5 checkpoint, with `T5Config`'s defaults.
 #[derive(Debug, Clone, Deserialize)]
@@ -323,7 +324,7 @@ impl Stack {
 #[derive(Debug, Clone)]
 pub struct T5 {
     cfg: Config,
-    shared: Embedding,
+    shared: TokenTable,
     encoder: Stack,
     decoder: Stack,
     lm_head: OutputLayer,
@@ -333,21 +334,42 @@ pub struct T5 {
 impl T5 {
     /// Builds the model from checkpoint weights named as HF names them.
     pub fn new(cfg: Config, vb: VarBuilder) -> Result<Self> {
+        Self::load(cfg, vb, None)
+    }
+
+    /// [`T5::new`], with the input embeddings left in `weights` and read
+    /// as batches need them when the checkpoint has an output layer of its
+    /// own (v1.1) in a safetensors file: the same outputs, without the
+    /// vocabulary × width table in memory.
+    pub fn with_rows_on_disk(cfg: Config, vb: VarBuilder, weights: &WeightsFile) -> Result<Self> {
+        Self::load(cfg, vb, Some(weights))
+    }
+
+    fn load(cfg: Config, vb: VarBuilder, weights: Option<&WeightsFile>) -> Result<Self> {
         let device = vb.device().clone();
         let key = if vb.contains_tensor("shared.weight") {
             "shared.weight"
         } else {
             "encoder.embed_tokens.weight"
         };
-        let shared_w = vb.get((cfg.vocab_size, cfg.d_model), key)?;
-        // A checkpoint's own lm_head wins (v1.1); otherwise it is tied.
-        let lm_head = if vb.contains_tensor("lm_head.weight") || !cfg.tie_word_embeddings {
-            vb.get((cfg.vocab_size, cfg.d_model), "lm_head.weight")?
+        let dims = (cfg.vocab_size, cfg.d_model);
+        // A checkpoint's own lm_head wins (v1.1); otherwise it is tied, and
+        // the output layer needs the whole table in memory anyway.
+        let (shared, lm_head) = if vb.contains_tensor("lm_head.weight") || !cfg.tie_word_embeddings
+        {
+            let shared = TokenTable::open_or(weights, key, dims, vb.dtype(), || {
+                Ok(Embedding::new(vb.get(dims, key)?, cfg.d_model))
+            })?;
+            (shared, vb.get(dims, "lm_head.weight")?)
         } else {
-            shared_w.clone()
+            let w = vb.get(dims, key)?;
+            (
+                TokenTable::Loaded(Embedding::new(w.clone(), cfg.d_model)),
+                w,
+            )
         };
         Ok(Self {
-            shared: Embedding::new(shared_w, cfg.d_model),
+            shared,
             encoder: Stack::new(&cfg, false, cfg.num_layers, vb.pp("encoder"))?,
             decoder: Stack::new(&cfg, true, cfg.decoder_layers(), vb.pp("decoder"))?,
             lm_head: OutputLayer::new(lm_head, None)?,

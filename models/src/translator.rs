@@ -207,7 +207,7 @@ pub fn load_model_as(
         }
         "t5" | "mt5" => {
             let cfg = t5::Config::from_file(&files.config)?;
-            Box::new(T5::new(cfg, vb).map_err(weights_err)?)
+            Box::new(T5::with_rows_on_disk(cfg, vb, &files.weights).map_err(weights_err)?)
         }
         other => return Err(Error::unsupported(&files.config, "model_type", other)),
     })

@@ -6,11 +6,13 @@
 mod common;
 
 use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
 use common::{device, fixture, floats, ids, json};
 use serde_json::Value;
 use shanyraq_models::decode::{generate, EarlyStopping, MaxLength, SearchParams};
 use shanyraq_models::model::teacher_forced_log_probs;
-use shanyraq_models::source::ModelSource;
+use shanyraq_models::source::{ModelSource, WeightsFile};
+use shanyraq_models::t5::T5;
 use shanyraq_models::translator::{load_model, load_model_as};
 use shanyraq_models::Seq2SeqModel;
 
@@ -288,6 +290,33 @@ fn marian_separate_embeddings_generation_matches_transformers() {
 #[test]
 fn t5_teacher_forced_log_probs_match_transformers() {
     check_teacher_forced("t5-tiny");
+}
+
+#[test]
+fn t5_input_embeddings_left_on_disk_change_nothing() {
+    // t5-tiny is a v1.1 checkpoint (its own lm_head), so its input table
+    // can stay in the file; the loaded table must give the same bits.
+    let dir = fixture("t5-tiny");
+    let cfg = shanyraq_models::t5::Config::from_file(&dir.join("config.json")).unwrap();
+    let path = dir.join("model.safetensors");
+    let dev = device();
+    // SAFETY: a fixture of the repository, not modified while mapped.
+    let vb = || unsafe { VarBuilder::from_mmaped_safetensors(&[&path], DType::F32, &dev) }.unwrap();
+    let loaded = T5::new(cfg.clone(), vb()).unwrap();
+    let on_disk =
+        T5::with_rows_on_disk(cfg, vb(), &WeightsFile::Safetensors(path.clone())).unwrap();
+    assert!(
+        format!("{on_disk:?}").contains("TableRows("),
+        "the table was loaded"
+    );
+    assert!(!format!("{loaded:?}").contains("TableRows("));
+    let sources = vec![vec![5, 6, 7, 1], vec![9, 9, 1]];
+    let targets = vec![vec![8, 4, 1], vec![3, 1]];
+    let flat = |m: &dyn Seq2SeqModel| -> Vec<f32> {
+        let t = teacher_forced(m, &sources, &targets);
+        t.flatten_all().unwrap().to_vec1().unwrap()
+    };
+    assert_eq!(flat(&loaded), flat(&on_disk));
 }
 
 #[test]
