@@ -9,16 +9,17 @@
 
 use std::path::Path;
 
-use candle_core::{Device, Module, Result, Tensor};
+use candle_core::{Device, Result, Tensor};
 use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 
 use crate::error::Error;
 use crate::layers::{
     self, Activation, Attention, AttentionSpec, CacheSlot, EncoderState, KvCache, Linear,
-    OutputLayer,
+    OutputLayer, TokenTable,
 };
 use crate::model::{Seq2SeqModel, SpecialTokens};
+use crate::source::WeightsFile;
 
 /// `config.json` of a Marian checkpoint. Defaults are those of HF's
 /// `MarianConfig`, so a file that omits a field means what it means to
@@ -169,7 +170,7 @@ impl Config {
 /// plus the sinusoidal position of each step (`MarianSinusoidalPositionalEmbedding`).
 #[derive(Debug, Clone)]
 struct Embeddings {
-    tokens: Embedding,
+    tokens: TokenTable,
     positions: Tensor,
     scale: f64,
 }
@@ -338,24 +339,56 @@ impl Marian {
     /// Builds the model from checkpoint weights named as HF names them
     /// (`model.encoder.layers.0.self_attn.q_proj.weight`, ...).
     pub fn new(cfg: Config, vb: VarBuilder) -> Result<Self> {
+        Self::load(cfg, vb, None)
+    }
+
+    /// [`Marian::new`], with the embedding tables the output layer does
+    /// not use (the encoder's when it has its own, both with a separate
+    /// `lm_head`) left in `weights` and read as batches need them, when it
+    /// is a safetensors file: the same outputs, less memory.
+    pub fn with_rows_on_disk(cfg: Config, vb: VarBuilder, weights: &WeightsFile) -> Result<Self> {
+        Self::load(cfg, vb, Some(weights))
+    }
+
+    fn load(cfg: Config, vb: VarBuilder, weights: Option<&WeightsFile>) -> Result<Self> {
         let device = vb.device().clone();
         let d = cfg.d_model;
         // HF stores tied embeddings once, as `model.shared.weight`; older
         // conversions store every copy, some only the encoder's.
         let vbm = vb.pp("model");
         let src_key = first_present(&vbm, &["shared.weight", "encoder.embed_tokens.weight"]);
-        let src_embed = vbm.get((cfg.vocab_size, d), src_key)?;
-        let tgt_embed = if cfg.share_encoder_decoder_embeddings {
-            src_embed.clone()
+        let shared = cfg.share_encoder_decoder_embeddings;
+        let tgt_key = if shared {
+            src_key
         } else {
-            vbm.get((cfg.target_vocab_size(), d), "decoder.embed_tokens.weight")?
+            "decoder.embed_tokens.weight"
+        };
+        let (src_dims, tgt_dims) = ((cfg.vocab_size, d), (cfg.target_vocab_size(), d));
+        let table = |key: &str, dims: (usize, usize)| {
+            TokenTable::open_or(weights, &format!("model.{key}"), dims, vb.dtype(), || {
+                Ok(Embedding::new(vbm.get(dims, key)?, d))
+            })
         };
         // `_tied_weights_keys` ties lm_head to the decoder embedding; like
         // transformers 5, a checkpoint that has its own lm_head keeps it.
-        let lm_head = if vb.contains_tensor("lm_head.weight") {
-            vb.get((cfg.target_vocab_size(), d), "lm_head.weight")?
+        // A table the output layer reads is needed whole in memory.
+        let (src_embed, tgt_embed, lm_head) = if vb.contains_tensor("lm_head.weight") {
+            let src = table(src_key, src_dims)?;
+            let tgt = if shared {
+                src.clone()
+            } else {
+                table(tgt_key, tgt_dims)?
+            };
+            (src, tgt, vb.get(tgt_dims, "lm_head.weight")?)
         } else {
-            tgt_embed.clone()
+            let w = vbm.get(if shared { src_dims } else { tgt_dims }, tgt_key)?;
+            let tgt = TokenTable::Loaded(Embedding::new(w.clone(), d));
+            let src = if shared {
+                tgt.clone()
+            } else {
+                table(src_key, src_dims)?
+            };
+            (src, tgt, w)
         };
         // Missing in some checkpoints: HF then keeps its zero initialisation.
         let final_logits_bias = if vb.contains_tensor("final_logits_bias") {
@@ -366,8 +399,8 @@ impl Marian {
         // HF recomputes the tables (`_keys_to_ignore_on_save`), so do we.
         let positions = layers::sinusoidal_table(cfg.max_position_embeddings, d, &device)?
             .to_dtype(vb.dtype())?;
-        let embeddings = |table: Tensor| Embeddings {
-            tokens: Embedding::new(table, d),
+        let embeddings = |tokens: TokenTable| Embeddings {
+            tokens,
             positions: positions.clone(),
             scale: cfg.embed_scale(),
         };

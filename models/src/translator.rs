@@ -203,7 +203,7 @@ pub fn load_model_as(
     Ok(match model_type {
         "marian" => {
             let cfg = marian::Config::from_file(&files.config)?;
-            Box::new(Marian::new(cfg, vb).map_err(weights_err)?)
+            Box::new(Marian::with_rows_on_disk(cfg, vb, &files.weights).map_err(weights_err)?)
         }
         "t5" | "mt5" => {
             let cfg = t5::Config::from_file(&files.config)?;

@@ -10,9 +10,10 @@ use candle_nn::VarBuilder;
 use common::{device, fixture, floats, ids, json};
 use serde_json::Value;
 use shanyraq_models::decode::{generate, EarlyStopping, MaxLength, SearchParams};
+use shanyraq_models::marian::{Config as MarianConfig, Marian};
 use shanyraq_models::model::teacher_forced_log_probs;
 use shanyraq_models::source::{ModelSource, WeightsFile};
-use shanyraq_models::t5::T5;
+use shanyraq_models::t5::{Config as T5Config, T5};
 use shanyraq_models::translator::{load_model, load_model_as};
 use shanyraq_models::Seq2SeqModel;
 
@@ -292,31 +293,51 @@ fn t5_teacher_forced_log_probs_match_transformers() {
     check_teacher_forced("t5-tiny");
 }
 
-#[test]
-fn t5_input_embeddings_left_on_disk_change_nothing() {
-    // t5-tiny is a v1.1 checkpoint (its own lm_head), so its input table
-    // can stay in the file; the loaded table must give the same bits.
-    let dir = fixture("t5-tiny");
-    let cfg = shanyraq_models::t5::Config::from_file(&dir.join("config.json")).unwrap();
-    let path = dir.join("model.safetensors");
+/// Builds fixture `name` twice, with its tables loaded and with what may
+/// stay on disk left there, and checks that teacher-forced
+/// log-probabilities agree to the bit; returns whether a table stayed on
+/// disk.
+fn tables_on_disk_change_nothing<M: Seq2SeqModel + std::fmt::Debug>(
+    name: &str,
+    build: impl Fn(VarBuilder, Option<&WeightsFile>) -> M,
+) -> bool {
+    let path = fixture(name).join("model.safetensors");
     let dev = device();
     // SAFETY: a fixture of the repository, not modified while mapped.
     let vb = || unsafe { VarBuilder::from_mmaped_safetensors(&[&path], DType::F32, &dev) }.unwrap();
-    let loaded = T5::new(cfg.clone(), vb()).unwrap();
-    let on_disk =
-        T5::with_rows_on_disk(cfg, vb(), &WeightsFile::Safetensors(path.clone())).unwrap();
-    assert!(
-        format!("{on_disk:?}").contains("TableRows("),
-        "the table was loaded"
-    );
+    let loaded = build(vb(), None);
+    let on_disk = build(vb(), Some(&WeightsFile::Safetensors(path.clone())));
     assert!(!format!("{loaded:?}").contains("TableRows("));
-    let sources = vec![vec![5, 6, 7, 1], vec![9, 9, 1]];
-    let targets = vec![vec![8, 4, 1], vec![3, 1]];
+    let sources = vec![vec![5, 6, 7, 0], vec![9, 9, 0]];
+    let targets = vec![vec![8, 4, 0], vec![3, 0]];
     let flat = |m: &dyn Seq2SeqModel| -> Vec<f32> {
         let t = teacher_forced(m, &sources, &targets);
         t.flatten_all().unwrap().to_vec1().unwrap()
     };
-    assert_eq!(flat(&loaded), flat(&on_disk));
+    assert_eq!(flat(&loaded), flat(&on_disk), "{name}");
+    format!("{on_disk:?}").contains("TableRows(")
+}
+
+#[test]
+fn embedding_tables_left_on_disk_change_nothing() {
+    let t5_cfg = || T5Config::from_file(&fixture("t5-tiny").join("config.json")).unwrap();
+    let marian_cfg =
+        |name: &str| MarianConfig::from_file(&fixture(name).join("config.json")).unwrap();
+    // t5-tiny is a v1.1 checkpoint (its own lm_head): its input table
+    // stays in the file.
+    assert!(tables_on_disk_change_nothing("t5-tiny", |vb, w| match w {
+        Some(w) => T5::with_rows_on_disk(t5_cfg(), vb, w).unwrap(),
+        None => T5::new(t5_cfg(), vb).unwrap(),
+    }));
+    // marian-tiny-sep's encoder has a table of its own; marian-tiny shares
+    // one table with the output layer, which needs it whole.
+    for (name, stays) in [("marian-tiny-sep", true), ("marian-tiny", false)] {
+        let on_disk = tables_on_disk_change_nothing(name, |vb, w| match w {
+            Some(w) => Marian::with_rows_on_disk(marian_cfg(name), vb, w).unwrap(),
+            None => Marian::new(marian_cfg(name), vb).unwrap(),
+        });
+        assert_eq!(on_disk, stays, "{name}");
+    }
 }
 
 #[test]
