@@ -381,7 +381,7 @@ impl Marian {
             };
             (src, tgt, vb.get(tgt_dims, "lm_head.weight")?)
         } else {
-            let w = vbm.get(if shared { src_dims } else { tgt_dims }, tgt_key)?;
+            let w = vbm.get(tgt_dims, tgt_key)?;
             let tgt = TokenTable::Loaded(Embedding::new(w.clone(), d));
             let src = if shared {
                 tgt.clone()
