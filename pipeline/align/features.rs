@@ -142,7 +142,7 @@ fn features_of(
                 // Acronyms (`НАТО`, `NATO`) keep every letter.
                 let latin: String = lower.iter().map(|&c| translit(c)).collect();
                 out.push(hash(b'A', latin.as_bytes()));
-            } else if let Some(sym) = calendar_of(lower, word) {
+            } else if let Some(sym) = calendar_of(lower) {
                 out.push(hash(b'C', sym.as_bytes()));
             } else if let Some(sk) = skeleton_bytes(lower, i - start) {
                 out.push(hash(b'S', sk.as_slice()));
