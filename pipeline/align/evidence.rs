@@ -2,8 +2,10 @@
 //! sentence groups computed from it.
 //!
 //! Features are renumbered densely per document pair and weighted by
-//! rarity (`ln(1 + N / df)`, N sentences on both sides). Only features
-//! found on both sides are kept: the others can never match. Group
+//! rarity (`ln(1 + N / df)`, N sentences on both sides) and by how evenly
+//! the two sides use them (`2·min(a, b) / (a + b)` for a feature in `a`
+//! source and `b` target sentences). Only features found on both sides
+//! are kept: the others can never match. Group
 //! similarity uses stamp arrays instead of sorting or hashing, because the
 //! DP asks for it millions of times per document.
 
@@ -134,7 +136,14 @@ impl Evidence {
         for (id, &(a, b, _, _)) in seen.iter().enumerate() {
             if b > 0 {
                 dense_id[id] = weights.len() as u32;
-                weights.push((1.0 + total / f64::from(a + b)).ln());
+                // A feature in five source sentences and one target
+                // sentence pairs at most one of the five: mostly a
+                // collision (a common root's skeleton, a number repeated
+                // on one side), so it weighs in proportion to the share
+                // of its occurrences that can have a partner. Chosen on
+                // development data (BENCHMARKS, session 10).
+                let balance = 2.0 * f64::from(a.min(b)) / f64::from(a + b);
+                weights.push((1.0 + total / f64::from(a + b)).ln() * balance);
             }
         }
         let keep = |id: u32| Some(dense_id[id as usize]).filter(|&d| d != u32::MAX);
@@ -475,6 +484,39 @@ mod tests {
         let mut sim = Similarity::new(&ev);
         assert!(sim.of(0..2, 0..1, 0.35).unwrap() < sim.of(0..2, 0..1, 0.0).unwrap());
         assert_eq!(sim.of(0..0, 0..0, 0.0), None);
+    }
+
+    #[test]
+    fn features_one_side_uses_more_often_weigh_less() {
+        // 9 is in three source sentences and one target sentence, 8 in two
+        // of each: equally rare, but at most one of 9's source sentences
+        // can have its partner.
+        let src = vec![vec![1, 9], vec![1, 9], vec![1, 9], vec![1, 8], vec![1, 8]];
+        let tgt = vec![vec![1, 9], vec![1, 8], vec![1, 8], vec![1], vec![1]];
+        let ev = Evidence::new(&src, &tgt);
+        let rare = (1.0f64 + 10.0 / 4.0).ln();
+        // Dense ids in order of first appearance: 1, 9, 8.
+        assert!((ev.weights[2] - rare).abs() < 1e-12, "{:?}", ev.weights);
+        assert!(
+            (ev.weights[1] - rare / 2.0).abs() < 1e-12,
+            "{:?}",
+            ev.weights
+        );
+        assert!(
+            (ev.weights[0] - 2.0f64.ln()).abs() < 1e-12,
+            "{:?}",
+            ev.weights
+        );
+        let mut sim = Similarity::new(&ev);
+        let by_nine = sim.of(0..1, 0..1, 0.0).unwrap();
+        let by_eight = sim.of(3..4, 1..2, 0.0).unwrap();
+        assert_eq!(by_nine, 1.0);
+        assert_eq!(by_eight, 1.0);
+        // Against a sentence holding only the common feature, the pair
+        // sharing the even feature loses more.
+        let odd = sim.of(0..1, 3..4, 0.0).unwrap();
+        let even = sim.of(3..4, 3..4, 0.0).unwrap();
+        assert!(odd > even, "{odd} {even}");
     }
 
     proptest::proptest! {
