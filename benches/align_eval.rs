@@ -11,7 +11,10 @@
 //! `-- --tune` grid-searches the anchor aligner's weights on development
 //! data only (FLORES synthetic with the tuning seed, Text+Berg dev);
 //! `--tune-lexicon`, `--tune-search` and
-//! `--tune-embeddings` search other settings the same way.
+//! `--tune-embeddings` search other settings the same way; `--dev` prints
+//! the default settings' F1 on the dev sets and on validation sets (other
+//! FLORES seeds, synthetic NTREX-128 documents), to judge a model change by
+//! before the reporting sets are run.
 //! `--long` aligns the KazNU silver pairs as one 1-1 document (the speed
 //! target's case), then a 20,000-sentence pair; `--one-to-one` only the
 //! first. `--data DIR` points at `shared/data` (default `../shared/data`).
