@@ -659,11 +659,19 @@ fn dev_f1(dev: &[(Lang, Lang, Vec<Vec<Case>>)], opts: &AlignOptions, one_by_one:
 /// the seeds of each) and prints the best.
 fn grid(data: &Path, candidates: Vec<(String, AlignOptions)>) {
     let dev = dev_sets(data);
+    // The validation sets are printed beside, to check a choice with: the
+    // dev mean is what is ranked.
+    let validation: Vec<(Lang, Lang, Vec<Vec<Case>>)> = validation_sets(data)
+        .into_iter()
+        .map(|(_, s, t, c)| (s, t, c))
+        .collect();
     let mut results = Vec::new();
     for (label, opts) in candidates {
         let f1 = dev_f1(&dev, &opts, false);
         let mean = f1.iter().sum::<f64>() / f1.len() as f64;
-        println!("{label}: {f1:.3?} mean {mean:.4}");
+        let v = dev_f1(&validation, &opts, false);
+        let v_mean = v.iter().sum::<f64>() / v.len() as f64;
+        println!("{label}: {f1:.3?} mean {mean:.4}; validation {v:.3?} mean {v_mean:.4}");
         results.push((mean, label));
     }
     results.sort_by(|a, b| b.0.total_cmp(&a.0));

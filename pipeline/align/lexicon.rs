@@ -101,10 +101,12 @@ impl Lexicon {
             })
         };
         let mut scores: Vec<f32> = one_to_one().map(|(_, _, score)| score).collect();
-        scores.sort_by(f32::total_cmp);
-        let Some(&median) = scores.get(scores.len() / 2) else {
+        if scores.is_empty() {
             return Lexicon::default();
-        };
+        }
+        // The element a sort would put in the middle, without the sort.
+        let middle = scores.len() / 2;
+        let median = *scores.select_nth_unstable_by(middle, f32::total_cmp).1;
         // Stems are interned: counting pairs of strings cloned each stem
         // pair of every bead, a tenth of the aligner's time.
         let mut ids: FeatureMap<u32> = FeatureMap::default();
@@ -155,7 +157,7 @@ impl Lexicon {
         }
         let mut count = vec![0u32; names.len()];
         let mut touched: Vec<u32> = Vec::new();
-        let mut pairs: Vec<(Stem, Stem, u64, u64, u32)> = Vec::new();
+        let mut pairs: Vec<(Stem, Stem)> = Vec::new();
         for a in 0..names.len() as u32 {
             if cs[a as usize] < min_count {
                 continue;
@@ -172,20 +174,19 @@ impl Lexicon {
             }
             for w in touched.drain(..) {
                 let c = std::mem::take(&mut count[w as usize]);
-                if c >= min_count {
-                    let (ai, wi) = (u64::from(a), u64::from(w));
-                    pairs.push((names[a as usize], names[w as usize], ai, wi, c));
+                let dice = 2.0 * f64::from(c) / f64::from(cs[a as usize] + ct[w as usize]);
+                // Kept only when they pass: sorting every counted pair
+                // first was a tenth of learning.
+                if c >= min_count && dice >= min_dice {
+                    pairs.push((names[a as usize], names[w as usize]));
                 }
             }
         }
         // By stem hash: the lexicon's order does not depend on interning.
         pairs.sort_unstable();
         let mut lex = Lexicon::default();
-        for (a, w, ai, wi, c) in pairs {
-            let dice = 2.0 * f64::from(c) / f64::from(cs[ai as usize] + ct[wi as usize]);
-            if dice >= min_dice {
-                lex.insert(a, w);
-            }
+        for (a, w) in pairs {
+            lex.insert(a, w);
         }
         lex
     }
