@@ -10,8 +10,9 @@
 //!   transliteration: `Василенко` and `Vassilenko` both give `vsln`,
 //!   `Конституциясының`, `Конституции` and `Constitution` all give `knst`.
 //!   Coarse on purpose: names, loanwords and shared roots match across
-//!   Cyrillic and Latin, and document-level rarity weights (see
-//!   `anchor.rs`) keep frequent collisions cheap.
+//!   Cyrillic and Latin, and document-level weights (rarity, and how
+//!   evenly the two sides use a feature; see `evidence.rs`) keep frequent
+//!   collisions cheap.
 //! - Acronyms, transliterated whole: `НАТО` = `NATO`.
 //! - `?`, `!`, quotes and brackets, which translators keep.
 
