@@ -3,6 +3,8 @@
 
 use std::sync::OnceLock;
 
+use super::features::begins_with;
+
 /// Month and weekday names: `(symbol, stems, whole words)`. A word that
 /// starts with a stem or equals a whole word names the symbol. Kazakh and
 /// Russian names take case endings (`наурызда`, `июня`), so they are stems;
@@ -91,17 +93,9 @@ pub(super) fn calendar_of(lower: &[char]) -> Option<&'static str> {
         .find_map(|&(_, k)| {
             let (sym, stems, words) = CALENDAR[k];
             let stem = stems.iter().any(|s| begins_with(lower, s));
-            let whole = words
-                .iter()
-                .any(|w| begins_with(lower, w) && w.chars().count() == lower.len());
+            let whole = words.iter().any(|w| lower.iter().copied().eq(w.chars()));
             (stem || whole).then_some(sym)
         })
-}
-
-/// Whether the characters `word` begin with `name`.
-fn begins_with(word: &[char], name: &str) -> bool {
-    let mut rest = word.iter();
-    name.chars().all(|c| rest.next() == Some(&c))
 }
 
 /// A word's first two characters as one number; `None` below two.

@@ -388,6 +388,13 @@ pub(crate) fn push_lower(out: &mut String, c: char) {
     }
 }
 
+/// Whether the characters `word` begin with `name` (calendar stems,
+/// number multipliers: words kept as characters, names as text).
+pub(super) fn begins_with(word: &[char], name: &str) -> bool {
+    let mut rest = word.iter();
+    name.chars().all(|c| rest.next() == Some(&c))
+}
+
 /// `c` lower-cased when ASCII or Cyrillic; `None` for other characters
 /// (whose lower case may be several characters).
 #[inline]

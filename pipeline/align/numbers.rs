@@ -4,7 +4,7 @@
 //! into one reused string, since nearly every sentence of government news
 //! holds a number.
 
-use super::features::is_letter;
+use super::features::{begins_with, is_letter};
 use crate::lang::Lang;
 
 /// Reads the number starting at `chars[start]` with the language's
@@ -153,8 +153,7 @@ fn multiplier(chars: &[char], i: usize) -> Option<(usize, usize)> {
     // `len` counts one past the buffer when the word is longer.
     let word = &lower[..len.min(lower.len())];
     let whole = |w: &str| len <= lower.len() && word.iter().copied().eq(w.chars());
-    let starts =
-        |w: &str| word.len() >= w.chars().count() && w.chars().zip(word).all(|(a, &b)| a == b);
+    let starts = |w: &str| begins_with(word, w);
     let zeros = if whole("мың") || starts("тыс") || whole("thousand") {
         3
     } else if whole("млн") || starts("миллион") || starts("million") {
