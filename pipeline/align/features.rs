@@ -399,20 +399,65 @@ pub(super) fn begins_with(word: &[char], name: &str) -> bool {
 /// (whose lower case may be several characters).
 #[inline]
 pub(crate) fn lower_one(c: char) -> Option<char> {
-    let code = c as u32;
-    let lower = match code {
-        0x41..=0x5a => code + 0x20,
-        0..=0x7f => code,
-        0x410..=0x42f => code + 0x20,
-        0x400..=0x40f => code + 0x50,
-        0x430..=0x45f => code,
-        // Paired letters: capital even, small odd (Ә ә, Қ қ, Ң ң, Ө ө,
-        // Ұ ұ, Ү ү, Һ һ, Ғ ғ), and the other way round in 04C1–04CE.
-        0x460..=0x481 | 0x48a..=0x4bf | 0x4d0..=0x52f => code | 1,
-        0x4c1..=0x4ce => code + (code & 1),
-        _ => return None,
-    };
-    Some(char::from_u32(lower).unwrap_or(c))
+    let l = *LOWER.get(c as usize)?;
+    // Every entry but NOT_LOWERED is a code point below 0x530.
+    (l != NOT_LOWERED).then(|| char::from_u32(u32::from(l)).unwrap_or(c))
+}
+
+/// Code points below this are answered from [`LOWER`] and [`LETTER`]: ASCII
+/// and Cyrillic, where nearly every character of the corpus lies. One load
+/// per character instead of a chain of range tests, which the feature scan
+/// makes several times per character.
+const TABLED: usize = 0x530;
+
+/// A [`LOWER`] entry for a character [`lower_one`] leaves alone.
+const NOT_LOWERED: u16 = u16::MAX;
+
+/// Each tabled code point lower-cased, or [`NOT_LOWERED`].
+static LOWER: [u16; TABLED] = {
+    let mut table = [NOT_LOWERED; TABLED];
+    let mut code = 0;
+    while code < TABLED as u32 {
+        let lower = match code {
+            0x41..=0x5a => code + 0x20,
+            0..=0x7f => code,
+            0x410..=0x42f => code + 0x20,
+            0x400..=0x40f => code + 0x50,
+            0x430..=0x45f => code,
+            // Paired letters: capital even, small odd (Ә ә, Қ қ, Ң ң, Ө ө,
+            // Ұ ұ, Ү ү, Һ һ, Ғ ғ), and the other way round in 04C1–04CE.
+            0x460..=0x481 | 0x48a..=0x4bf | 0x4d0..=0x52f => code | 1,
+            0x4c1..=0x4ce => code + (code & 1),
+            _ => NOT_LOWERED as u32,
+        };
+        table[code as usize] = lower as u16;
+        code += 1;
+    }
+    table
+};
+
+/// Whether each tabled code point is a letter: ASCII letters and Cyrillic,
+/// less the thousands sign and combining marks; between the two (Latin-1,
+/// Greek, ...) the Unicode tables decide.
+static LETTER: [Letter; TABLED] = {
+    let mut table = [Letter::No; TABLED];
+    let mut code = 0;
+    while code < TABLED {
+        table[code] = match code {
+            0x41..=0x5a | 0x61..=0x7a | 0x400..=0x481 | 0x48a..=0x52f => Letter::Yes,
+            0x80..=0x3ff | 0x482..=0x489 => Letter::Ask,
+            _ => Letter::No,
+        };
+        code += 1;
+    }
+    table
+};
+
+#[derive(Clone, Copy)]
+enum Letter {
+    Yes,
+    No,
+    Ask,
 }
 
 /// `char::is_uppercase`, with ASCII and Cyrillic answered by
@@ -426,13 +471,12 @@ fn is_upper(c: char) -> bool {
 
 /// `char::is_alphabetic` with the scripts of the corpus answered without
 /// the Unicode tables, which were a tenth of the aligner's time.
+#[inline]
 pub(crate) fn is_letter(c: char) -> bool {
-    match c {
-        'a'..='z' | 'A'..='Z' => true,
-        '\0'..='\x7f' => false,
-        // Cyrillic, less the thousands sign and combining marks.
-        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => true,
-        _ => c.is_alphabetic(),
+    match LETTER.get(c as usize) {
+        Some(Letter::Yes) => true,
+        Some(Letter::No) => false,
+        Some(Letter::Ask) | None => c.is_alphabetic(),
     }
 }
 
@@ -512,6 +556,8 @@ mod tests {
             push_lower(&mut ours, c);
             assert_eq!(ours, c.to_lowercase().collect::<String>(), "U+{code:04X}");
             assert_eq!(is_upper(c), c.is_uppercase(), "U+{code:04X}");
+            // The tables answer ASCII and Cyrillic as Unicode would.
+            assert_eq!(is_letter(c), c.is_alphabetic(), "U+{code:04X}");
         }
     }
 
