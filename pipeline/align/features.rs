@@ -400,8 +400,7 @@ pub(super) fn begins_with(word: &[char], name: &str) -> bool {
 #[inline]
 pub(crate) fn lower_one(c: char) -> Option<char> {
     let l = *LOWER.get(c as usize)?;
-    // Every entry but NOT_LOWERED is a code point below 0x530.
-    (l != NOT_LOWERED).then(|| char::from_u32(u32::from(l)).unwrap_or(c))
+    (l != NOT_LOWERED).then_some(l)
 }
 
 /// Code points below this are answered from [`LOWER`] and [`LETTER`]: ASCII
@@ -410,11 +409,12 @@ pub(crate) fn lower_one(c: char) -> Option<char> {
 /// makes several times per character.
 const TABLED: usize = 0x530;
 
-/// A [`LOWER`] entry for a character [`lower_one`] leaves alone.
-const NOT_LOWERED: u16 = u16::MAX;
+/// A [`LOWER`] entry for a character [`lower_one`] leaves alone (no
+/// tabled character lower-cases to it).
+const NOT_LOWERED: char = '\u{ffff}';
 
 /// Each tabled code point lower-cased, or [`NOT_LOWERED`].
-static LOWER: [u16; TABLED] = {
+static LOWER: [char; TABLED] = {
     let mut table = [NOT_LOWERED; TABLED];
     let mut code = 0;
     while code < TABLED as u32 {
@@ -430,7 +430,10 @@ static LOWER: [u16; TABLED] = {
             0x4c1..=0x4ce => code + (code & 1),
             _ => NOT_LOWERED as u32,
         };
-        table[code as usize] = lower as u16;
+        table[code as usize] = match char::from_u32(lower) {
+            Some(l) => l,
+            None => panic!("a lower-case code point is a character"),
+        };
         code += 1;
     }
     table
