@@ -10,9 +10,8 @@
 //!
 //! `-- --tune` grid-searches the anchor aligner's weights on development
 //! data only (FLORES synthetic with the tuning seed, Text+Berg dev);
-//! `--tune-lexicon`, `--tune-search`, `--tune-clauses` (also on FLORES
-//! turned into enumerations) and `--tune-embeddings` search other settings
-//! the same way; `--dev` prints
+//! `--tune-lexicon`, `--tune-search` and
+//! `--tune-embeddings` search other settings the same way; `--dev` prints
 //! the default settings' F1 on the dev sets and on validation sets (other
 //! FLORES seeds, synthetic NTREX-128 documents), to judge a model change by
 //! before the reporting sets are run.
@@ -424,10 +423,6 @@ fn main() {
     }
     if args.iter().any(|a| a == "--dev") {
         dev_report(&data);
-        return;
-    }
-    if args.iter().any(|a| a == "--tune-clauses") {
-        tune_clauses(&data);
         return;
     }
     if args.iter().any(|a| a == "--tune-search") {
@@ -889,53 +884,6 @@ fn tune_search(data: &Path) {
         }
     }
     grid(data, candidates);
-}
-
-/// The cheaper merge across clause boundaries (`:`, `;`), on dev data.
-fn tune_clauses(data: &Path) {
-    let candidates: Vec<(String, AlignOptions)> = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
-        .iter()
-        .map(|&clause_merge_bonus| {
-            let opts = AlignOptions {
-                clause_merge_bonus,
-                ..AlignOptions::default()
-            };
-            (format!("clause bonus {clause_merge_bonus}"), opts)
-        })
-        .collect();
-    grid(data, candidates.clone());
-    // List-like text: every segment of both sides ends in `;`, as the
-    // items of a legal enumeration do, and they are parallel.
-    let listed = |cases: Vec<Case>| -> Vec<Case> {
-        cases
-            .into_iter()
-            .map(|mut c| {
-                for s in c.src.iter_mut().chain(c.tgt.iter_mut()) {
-                    *s = format!("{};", s.trim_end().trim_end_matches('.'));
-                }
-                c
-            })
-            .collect()
-    };
-    let lists = vec![
-        (
-            Lang::Kk,
-            Lang::Ru,
-            (1..=3)
-                .map(|k| listed(flores_cases(data, "rus_Cyrl.dev", k)))
-                .collect(),
-        ),
-        (
-            Lang::Kk,
-            Lang::En,
-            (1..=3)
-                .map(|k| listed(flores_cases(data, "eng_Latn.dev", k)))
-                .collect(),
-        ),
-    ];
-    for (label, opts) in candidates {
-        println!("{label}: lists {:.4?}", dev_f1(&lists, &opts, false));
-    }
 }
 
 /// Which gold shapes the aligner misses and which wrong shapes it proposes;

@@ -11,7 +11,6 @@
 
 use std::ops::Range;
 
-use super::clauses::Clauses;
 use super::dp::{self, Corridor, MinRisk, Shape};
 use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
@@ -68,10 +67,6 @@ pub struct AlignOptions {
     /// The second pass keeps the beads most likely right (posterior
     /// decoding) instead of the single cheapest path; `None`: Viterbi.
     pub min_risk: Option<MinRisk>,
-    /// How much cheaper (in nats) a merge is per clause boundary inside it
-    /// (a segment ending in `:` or `;`) that the other side has no mark
-    /// for; see `clauses.rs`.
-    pub clause_merge_bonus: f64,
 }
 
 impl Default for AlignOptions {
@@ -115,12 +110,6 @@ impl Default for AlignOptions {
                 temperature: 1.0,
                 threshold: 0.45,
             }),
-            // `-- --tune-clauses` on dev data: Text+Berg dev 0.859 → 0.870
-            // for 0.5–1.5, FLORES and NTREX nearly untouched (they hold
-            // four such segments), and on FLORES turned into enumerations
-            // (every segment ending in `;`) 0.5 changes nothing, 1.5 costs
-            // up to 0.0014.
-            clause_merge_bonus: 0.5,
         }
     }
 }
@@ -431,7 +420,6 @@ impl AnchorAligner {
         let anchors = ev.anchors();
         let ls = char_prefix(src);
         let lt = char_prefix(tgt);
-        let (cs, ct) = (Clauses::of(src), Clauses::of(tgt));
         let (n, m) = (src.len(), tgt.len());
         let path_anchors = confirmed(&chain(anchors));
         let mut corridor = match (guide, self.opts.realign_band) {
@@ -469,12 +457,6 @@ impl AnchorAligner {
             let mut cost = prior_costs[s.len()][t.len()];
             if s.is_empty() || t.is_empty() {
                 return cost + o.deletion_cost * (s.len() + t.len()) as f64;
-            }
-            if s.len() + t.len() > 2 && o.clause_merge_bonus > 0.0 {
-                // Never below a one-to-one bead's prior: the terms below
-                // stay what decides.
-                let clauses = Clauses::unmatched((&cs, &s), (&ct, &t));
-                cost = (cost - o.clause_merge_bonus * f64::from(clauses)).max(prior_costs[1][1]);
             }
             // Every term below is non-negative: a bead already at the
             // ceiling cannot win, so the rest need not be computed.

@@ -6,7 +6,6 @@
 
 pub mod anchor;
 mod calendar;
-pub mod clauses;
 pub mod dp;
 pub mod embed;
 pub mod evidence;
