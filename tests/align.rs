@@ -200,3 +200,52 @@ fn the_e5_encoder_runs_in_the_aligner() {
         assert!(id(false).ends_with("+int8"), "{}", id(false));
     }
 }
+
+#[test]
+fn kazakh_english_takes_the_built_in_dictionary() {
+    // Apart from `сәуір` = April, only the dictionary (`елші` =
+    // ambassador, `барлық` = all, `тауарлар` = goods) links these
+    // sentences; without it, the featureless pair is merged with its
+    // neighbour.
+    let dir = tempfile::tempdir().unwrap();
+    let (kk, en) = (dir.path().join("kk.txt"), dir.path().join("en.txt"));
+    fs::write(
+        &kk,
+        "Елші келді.\nБарлық тауарлар сатылды.\nСәуірде жиналыс болады.\n",
+    )
+    .unwrap();
+    fs::write(
+        &en,
+        "The ambassador arrived.\nAll goods were sold.\nThe meeting will be held in April.\n",
+    )
+    .unwrap();
+    let (kk, en) = (kk.to_str().unwrap(), en.to_str().unwrap());
+    let align = |src: &str, tgt: &str, s: &str, t: &str, extra: &[&str]| {
+        let base = [
+            "align",
+            "--presegmented",
+            "--src-lang",
+            src,
+            "--tgt-lang",
+            tgt,
+            s,
+            t,
+        ];
+        let o = shanyraq(&[&base[..], extra].concat());
+        assert_ok(&o);
+        stdout(&o)
+    };
+    let one_to_one = "[0]:[0]\n[1]:[1]\n[2]:[2]\n";
+    assert_eq!(align("kk", "en", kk, en, &[]), one_to_one);
+    // The other way round, the same list serves reversed.
+    assert_eq!(align("en", "kk", en, kk, &[]), one_to_one);
+    assert_ne!(
+        align("kk", "en", kk, en, &["--no-builtin-dict"]),
+        one_to_one
+    );
+    // A dictionary given replaces it.
+    let empty = dir.path().join("empty.dic");
+    fs::write(&empty, "").unwrap();
+    let given = align("kk", "en", kk, en, &["--dict", empty.to_str().unwrap()]);
+    assert_eq!(given, align("kk", "en", kk, en, &["--no-builtin-dict"]));
+}

@@ -216,6 +216,22 @@ fn a_dictionary_can_be_given_per_pair() {
 }
 
 #[test]
+fn kazakh_english_takes_the_built_in_dictionary_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str, extra: &[&str]| -> String {
+        let path = dir.path().join(name);
+        assert_ok(&run_jsonl(&corpus("demo"), &path, extra));
+        fs::read_to_string(path).unwrap()
+    };
+    let shipped = root().join("corpora/dictionaries/kk-en.kaznu.dic");
+    let given = format!("kk-en={}", shipped.display());
+    let default = out("default.jsonl", &[]);
+    // The built-in list is the shipped file.
+    assert_eq!(default, out("given.jsonl", &["--dict", &given]));
+    assert_ne!(default, out("none.jsonl", &["--no-builtin-dict"]));
+}
+
+#[test]
 fn the_config_names_the_aligner_resources() {
     // `[align]` in shanyraq.toml: a dictionary relative to the file, and an
     // encoder; both used with --no-fill, and --encoder overrides the file.

@@ -100,9 +100,13 @@ pub struct AlignArgs {
     #[arg(long)]
     pub embedding_weight: Option<f64>,
     /// Bilingual dictionary in hunalign's format (`target @ source` per
-    /// line), used as extra evidence by the anchor aligner.
+    /// line), used as extra evidence by the anchor aligner [default: the
+    /// built-in KazNU list for kk–en and en–kk, none for other pairs].
     #[arg(long, value_name = "FILE")]
     pub dict: Option<PathBuf>,
+    /// Align without the built-in dictionary.
+    #[arg(long, conflicts_with = "dict")]
+    pub no_builtin_dict: bool,
     /// Gold alignment (vecalign format): print strict and lax precision,
     /// recall and F1 instead of the beads.
     #[arg(long)]
@@ -131,6 +135,9 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
     let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
     let dictionary = match &args.dict {
         Some(path) => Some(Lexicon::read_hunalign(path)?),
+        // One document teaches the second pass few word pairs of its own:
+        // a dictionary helps most here.
+        None if !args.no_builtin_dict => Lexicon::shipped(args.src_lang, args.tgt_lang),
         None => None,
     };
     let beads = args

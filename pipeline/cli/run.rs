@@ -65,9 +65,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Bilingual dictionary for the aligner, hunalign format, for a pair:
-    /// `kk-en=FILE` (repeatable); e.g. corpora/dictionaries/kk-en.kaznu.dic.
+    /// `kk-en=FILE` (repeatable; replaces the built-in kk–en one).
     #[arg(long, value_name = "PAIR=FILE", value_parser = parse_pair)]
     pub dict: Vec<(String, String)>,
+    /// Align kk–en without the built-in KazNU dictionary.
+    #[arg(long)]
+    pub no_builtin_dict: bool,
     /// Sentence encoder for embedding evidence in the aligner: none,
     /// e5-small, labse or a model directory (falls back to none with a
     /// warning if it cannot be loaded) [default: `[align] encoder` of the
@@ -219,6 +222,13 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
             .ok_or_else(|| anyhow::anyhow!("dictionary `{pair}`: name a pair such as kk-en"))?;
         let lexicon = crate::align::lexicon::Lexicon::read_hunalign(file)?;
         resources.insert(src, tgt, lexicon);
+    }
+    // kk–en without a dictionary of its own takes the built-in one.
+    let (kk, en) = (crate::Lang::Kk, crate::Lang::En);
+    if !args.no_builtin_dict && resources.get(kk, en).is_none() {
+        if let Some(lexicon) = crate::align::lexicon::Lexicon::shipped(kk, en) {
+            resources.insert(kk, en, lexicon);
+        }
     }
     let encoder = args.encoder.clone().or(align.encoder);
     resources.set_encoder(crate::align::embed::load_or_warn(
