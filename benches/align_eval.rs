@@ -907,19 +907,28 @@ fn tune_risk(data: &Path, encoder: Option<shanyraq::align::embed::SharedEmbedder
 /// first pass, on the dev sets.
 fn tune_search(data: &Path) {
     let mut candidates = Vec::new();
-    for simple_first_pass in [false, true] {
-        for (corridor, band) in [(12, 4), (8, 4), (12, 6)] {
-            let opts = AlignOptions {
-                simple_first_pass,
-                corridor,
-                realign_band: Some(band),
-                ..AlignOptions::default()
-            };
-            candidates.push((
-                format!("simple={simple_first_pass} corridor={corridor} band={band}"),
-                opts,
-            ));
-        }
+    // (first-pass corridor, second-pass band, band near the first pass's
+    // merges and deletions, how far that reaches).
+    for (corridor, band, mend_band, mend_reach) in [
+        (8, 1, 1, 0),
+        (8, 2, 2, 0),
+        (8, 4, 4, 0),
+        (8, 1, 2, 2),
+        (8, 1, 2, 4),
+        (8, 1, 2, 8),
+        (8, 1, 4, 4),
+    ] {
+        let opts = AlignOptions {
+            corridor,
+            realign_band: Some(band),
+            mend_band,
+            mend_reach,
+            ..AlignOptions::default()
+        };
+        candidates.push((
+            format!("corridor={corridor} band={band} mend={mend_band}/{mend_reach}"),
+            opts,
+        ));
     }
     grid(data, candidates);
 }

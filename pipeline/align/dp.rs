@@ -66,6 +66,18 @@ impl Corridor {
         c
     }
 
+    /// This corridor with the rows of `wider` (a corridor of the same
+    /// grid) where `take(row)` holds.
+    pub fn widened_where(mut self, wider: &Corridor, take: impl Fn(usize) -> bool) -> Corridor {
+        for (i, (row, wide)) in self.rows.iter_mut().zip(&wider.rows).enumerate() {
+            if take(i) {
+                *row = row.start.min(wide.start)..row.end.max(wide.end);
+            }
+        }
+        self.repair();
+        self
+    }
+
     /// Makes each row overlap the previous one, so every row is reachable
     /// through 1-0 and 0-1 beads, and puts both corners in the corridor.
     fn repair(&mut self) {
@@ -433,6 +445,24 @@ mod tests {
         let pts: Vec<(usize, usize)> = (1..100).map(|k| (4 * k, 4 * k)).collect();
         let c = Corridor::around(&pts, 400, 400, 2);
         assert_eq!(c.rows[200], 196..205);
+    }
+
+    #[test]
+    fn a_corridor_widens_only_where_asked() {
+        let pts: Vec<(usize, usize)> = (1..100).map(|k| (k, k)).collect();
+        let narrow = Corridor::around(&pts, 100, 100, 1);
+        let wide = Corridor::around(&pts, 100, 100, 4);
+        let mixed = narrow
+            .clone()
+            .widened_where(&wide, |i| (40..50).contains(&i));
+        assert_eq!(mixed.rows[20], narrow.rows[20]);
+        assert_eq!(mixed.rows[45], wide.rows[45]);
+        assert!(mixed.area() < wide.area() && mixed.area() > narrow.area());
+        // Still a corridor every path can cross.
+        let steps = best_path(&mixed, &SHAPES, |s, t, _| {
+            (s.len() as f64 - t.len() as f64).abs() + 1.0
+        });
+        assert!(covers(&steps, 100, 100));
     }
 
     /// Every monotone path from (0, 0) to (n, m) with `SHAPES`.
