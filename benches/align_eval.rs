@@ -917,6 +917,9 @@ fn tune_search(data: &Path) {
         (8, 1, 2, 4),
         (8, 1, 2, 8),
         (8, 1, 4, 4),
+        (8, 1, 4, 8),
+        (8, 1, 6, 4),
+        (8, 1, 8, 8),
     ] {
         let opts = AlignOptions {
             corridor,
