@@ -225,10 +225,24 @@ fn kazakh_english_takes_the_built_in_dictionary_unless_told() {
     };
     let shipped = root().join("corpora/dictionaries/kk-en.kaznu.dic");
     let given = format!("kk-en={}", shipped.display());
-    let default = out("default.jsonl", &[]);
+    let report = dir.path().join("r.json");
+    let report_arg = report.to_str().unwrap();
+    let dictionaries = || -> Value {
+        let text = fs::read_to_string(&report).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap()["aligner"]["dictionaries"].clone()
+    };
+    let default = out("default.jsonl", &["--report", report_arg]);
+    let kk_en = dictionaries()["kk-en"].as_str().unwrap().to_string();
+    assert!(kk_en.starts_with("built-in"), "{kk_en}");
     // The built-in list is the shipped file.
-    assert_eq!(default, out("given.jsonl", &["--dict", &given]));
-    assert_ne!(default, out("none.jsonl", &["--no-builtin-dict"]));
+    assert_eq!(
+        default,
+        out("given.jsonl", &["--dict", &given, "--report", report_arg])
+    );
+    assert_eq!(dictionaries()["kk-en"], shipped.display().to_string());
+    let without = out("none.jsonl", &["--no-builtin-dict", "--report", report_arg]);
+    assert_ne!(default, without);
+    assert_eq!(dictionaries(), serde_json::json!({}));
 }
 
 #[test]

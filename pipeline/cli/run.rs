@@ -1,5 +1,6 @@
 //! `shanyraq run CORPUS -o OUT`: the main job.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -61,7 +62,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub resume: bool,
     /// Write a JSON report: counts per language, gaps filled per direction,
-    /// alignment score distribution, time per stage, models.
+    /// alignment score distribution, the aligner's dictionaries and encoder,
+    /// time per stage, models.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Bilingual dictionary for the aligner, hunalign format, for a pair:
@@ -212,6 +214,8 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         })
     };
     let mut resources = crate::row::AlignResources::default();
+    // Which dictionary aligned each pair, for the report.
+    let mut used: BTreeMap<String, String> = BTreeMap::new();
     // The config's dictionaries, then --dict (which replaces a pair's).
     let mut dictionaries: Vec<(String, PathBuf)> = align.dictionaries.into_iter().collect();
     dictionaries.extend(args.dict.iter().map(|(p, f)| (p.clone(), PathBuf::from(f))));
@@ -222,19 +226,26 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
             .ok_or_else(|| anyhow::anyhow!("dictionary `{pair}`: name a pair such as kk-en"))?;
         let lexicon = crate::align::lexicon::Lexicon::read_hunalign(file)?;
         resources.insert(src, tgt, lexicon);
+        used.insert(format!("{src}-{tgt}"), file.display().to_string());
     }
     // kk–en without a dictionary of its own takes the built-in one.
     let (kk, en) = (crate::Lang::Kk, crate::Lang::En);
     if !args.no_builtin_dict && resources.get(kk, en).is_none() {
         if let Some(lexicon) = crate::align::lexicon::Lexicon::shipped(kk, en) {
             resources.insert(kk, en, lexicon);
+            used.insert(format!("{kk}-{en}"), BUILT_IN_KK_EN.to_string());
         }
     }
     let encoder = args.encoder.clone().or(align.encoder);
-    resources.set_encoder(crate::align::embed::load_or_warn(
+    let loaded = crate::align::embed::load_or_warn(
         encoder.as_deref().unwrap_or("none"),
         args.encoder_float32 || align.encoder_float32,
-    ));
+    );
+    let aligner = json!({
+        "dictionaries": used,
+        "encoder": if loaded.is_some() { encoder.as_deref().unwrap_or("none") } else { "none" },
+    });
+    resources.set_encoder(loaded);
     let opts = JobOptions {
         corpus: args.corpus.clone(),
         skip_invalid: args.skip_invalid,
@@ -262,7 +273,7 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         eprint!("{}", report(&summary));
     }
     if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report_json(&summary))?;
+        let json = serde_json::to_string_pretty(&report_json(&summary, aligner))?;
         let mut file = crate::export::atomic::AtomicFile::create(path)?;
         std::io::Write::write_all(&mut file, json.as_bytes())
             .with_context(|| path.display().to_string())?;
@@ -326,8 +337,13 @@ pub fn report(s: &JobSummary) -> String {
     out
 }
 
-/// The `--report` JSON.
-pub fn report_json(s: &JobSummary) -> serde_json::Value {
+/// How the report names the built-in kk–en dictionary.
+const BUILT_IN_KK_EN: &str =
+    "built-in: KazNU kk-en word list (corpora/dictionaries/kk-en.kaznu.dic)";
+
+/// The `--report` JSON; `aligner` names the dictionaries and encoder the
+/// alignment used.
+pub fn report_json(s: &JobSummary, aligner: serde_json::Value) -> serde_json::Value {
     let by_lang = |counts: &[usize; 3]| {
         let mut m = serde_json::Map::new();
         for (l, n) in CORPUS_LANGS.iter().zip(counts) {
@@ -343,6 +359,7 @@ pub fn report_json(s: &JobSummary) -> serde_json::Value {
         "rows": s.rows,
         "gaps": by_lang(&s.gaps),
         "unfilled": by_lang(&s.unfilled),
+        "aligner": aligner,
         "alignment_scores": s.score_histogram,
         "fill": s.fill.as_ref().map(|f| &f.directions),
         "eval": s.eval,
