@@ -13,6 +13,9 @@ use super::Bead;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 
+/// Where [`Lexicon::shipped`]'s kk–en list lies in the repository.
+pub const SHIPPED_KK_EN: &str = "corpora/dictionaries/kk-en.kaznu.dic";
+
 /// A document pair's source and target [`stems`], sentence by sentence,
 /// and its beads.
 pub type AlignedPair<'a> = (&'a [Vec<Stem>], &'a [Vec<Stem>], &'a [Bead]);
@@ -231,7 +234,7 @@ impl Lexicon {
     /// so the command line uses it unless told otherwise.
     pub fn shipped(src: Lang, tgt: Lang) -> Option<Lexicon> {
         const KAZNU_KK_EN: &str = include_str!("../../corpora/dictionaries/kk-en.kaznu.dic");
-        let path = Path::new("corpora/dictionaries/kk-en.kaznu.dic");
+        let path = Path::new(SHIPPED_KK_EN);
         let kk_en = || Lexicon::parse_hunalign(KAZNU_KK_EN, path).ok();
         match (src, tgt) {
             (Lang::Kk, Lang::En) => kk_en(),

@@ -233,7 +233,11 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     if !args.no_builtin_dict && resources.get(kk, en).is_none() {
         if let Some(lexicon) = crate::align::lexicon::Lexicon::shipped(kk, en) {
             resources.insert(kk, en, lexicon);
-            used.insert(format!("{kk}-{en}"), BUILT_IN_KK_EN.to_string());
+            let name = crate::align::lexicon::SHIPPED_KK_EN;
+            used.insert(
+                format!("{kk}-{en}"),
+                format!("built-in: KazNU kk-en word list ({name})"),
+            );
         }
     }
     let encoder = args.encoder.clone().or(align.encoder);
@@ -336,10 +340,6 @@ pub fn report(s: &JobSummary) -> String {
     out.push_str(&format!("wrote: {}\n", files.join(", ")));
     out
 }
-
-/// How the report names the built-in kk–en dictionary.
-const BUILT_IN_KK_EN: &str =
-    "built-in: KazNU kk-en word list (corpora/dictionaries/kk-en.kaznu.dic)";
 
 /// The `--report` JSON; `aligner` names the dictionaries and encoder the
 /// alignment used.
