@@ -396,20 +396,23 @@ fn main() {
             Some(e) => AlignOptions::with_encoder(Some(e.clone())),
             None => AlignOptions::default(),
         };
+        // `--show` prints each missed gold bead of Text+Berg dev;
+        // `--show-flores` of the FLORES seed-1 documents too.
         let show = args.iter().any(|a| a == "--show");
+        let show_flores = args.iter().any(|a| a == "--show-flores");
         errors(
             &flores_cases(&data, "rus_Cyrl.dev", 1),
             Lang::Kk,
             Lang::Ru,
             opts(),
-            false,
+            show_flores,
         );
         errors(
             &flores_cases(&data, "eng_Latn.dev", 1),
             Lang::Kk,
             Lang::En,
             opts(),
-            false,
+            show_flores,
         );
         errors(&textberg(&data, &["dev"]), Lang::De, Lang::Fr, opts(), show);
         return;
