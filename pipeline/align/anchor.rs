@@ -640,6 +640,65 @@ mod tests {
     }
 
     #[test]
+    fn the_corridor_finds_the_whole_grids_path_through_scattered_edits() {
+        // 150 sentences with few anchors (each number recurs a dozen
+        // times), and insertions of 1–9 sentences, deletions and merges
+        // every few sentences: the path drifts from the anchor line, and
+        // the first pass must widen wherever it presses on a side.
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let text = |i: u64| {
+            format!(
+                "Item {} of the {} list was moved to shelf {}.",
+                i % 13,
+                i % 11,
+                i % 7
+            )
+        };
+        let (mut src, mut tgt) = (Vec::new(), Vec::new());
+        for i in 0..150u64 {
+            match next(20) {
+                0 => {
+                    for k in 0..1 + next(9) {
+                        tgt.push(format!("Unrelated note {}.", 900 + k));
+                    }
+                    src.push(text(i));
+                    tgt.push(text(i));
+                }
+                1 => src.push(text(i)),
+                2 => tgt.push(text(i)),
+                3 => {
+                    src.push(text(i));
+                    tgt.push(format!("{} {}", text(i), text(i + 500)));
+                }
+                _ => {
+                    src.push(text(i));
+                    tgt.push(text(i));
+                }
+            }
+        }
+        let src: Vec<&str> = src.iter().map(String::as_str).collect();
+        let tgt: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let cornered = AnchorAligner::new(Lang::En, Lang::En).align(&src, &tgt);
+        let whole = AnchorAligner::with_options(
+            Lang::En,
+            Lang::En,
+            AlignOptions {
+                full_grid: usize::MAX,
+                ..AlignOptions::default()
+            },
+        )
+        .align(&src, &tgt);
+        assert!(tgt.len() > src.len() + 10, "{} × {}", src.len(), tgt.len());
+        assert_eq!(cornered, whole);
+    }
+
+    #[test]
     fn numbers_pull_the_right_pairs_together() {
         // The second Kazakh sentence was dropped in Russian; its numbers
         // and names find nothing there, while its neighbours' do.
