@@ -993,8 +993,6 @@ fn show_miss(c: &Case, g: &IdBead, test: &[IdBead]) {
     }
 }
 
-/// One 20,000-sentence kk–ru pair (FLORES dev repeated with edits): speed
-/// and peak memory of the anchor aligner on a long document.
 /// The long-document cases: the KazNU silver kk–en pairs as one
 /// unedited document (1-1 text as it comes; gold: the line pairing), and
 /// the 20,000-sentence pair (those pairs followed by FLORES, with seeded
@@ -1030,6 +1028,9 @@ fn long_cases(data: &Path) -> (Case, Case) {
     (silver, long)
 }
 
+/// `--long`: speed of the anchor aligner on the KazNU one-to-one document,
+/// then speed and peak memory on the 20,000-sentence pair; `--one-to-one`:
+/// the first alone.
 fn long(data: &Path, one_to_one_only: bool) {
     let (silver, case) = long_cases(data);
     // Other tenants of a shared machine only ever slow a run down: the
