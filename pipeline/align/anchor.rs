@@ -611,6 +611,22 @@ mod tests {
         assert_eq!(c, vec![(1, 1), (2, 2), (4, 3), (5, 4)]);
     }
 
+    /// English beads of `src` and `tgt` from the default aligner (inside
+    /// the anchor corridor) and from one that searches the whole grid.
+    fn cornered_and_whole(src: &[&str], tgt: &[&str]) -> (Vec<Bead>, Vec<Bead>) {
+        let cornered = AnchorAligner::new(Lang::En, Lang::En).align(src, tgt);
+        let whole = AnchorAligner::with_options(
+            Lang::En,
+            Lang::En,
+            AlignOptions {
+                full_grid: usize::MAX,
+                ..AlignOptions::default()
+            },
+        )
+        .align(src, tgt);
+        (cornered, whole)
+    }
+
     #[test]
     fn the_corridor_widens_around_a_long_insertion() {
         // No anchors (each number is in two sentences per side), so the
@@ -624,16 +640,7 @@ mod tests {
         tgt.extend(src[20..].iter().cloned());
         let src: Vec<&str> = src.iter().map(String::as_str).collect();
         let tgt: Vec<&str> = tgt.iter().map(String::as_str).collect();
-        let cornered = AnchorAligner::new(Lang::En, Lang::En).align(&src, &tgt);
-        let whole = AnchorAligner::with_options(
-            Lang::En,
-            Lang::En,
-            AlignOptions {
-                full_grid: usize::MAX,
-                ..AlignOptions::default()
-            },
-        )
-        .align(&src, &tgt);
+        let (cornered, whole) = cornered_and_whole(&src, &tgt);
         assert_eq!(cornered, whole);
         let inserted = whole.iter().filter(|b| b.src.is_empty()).count();
         assert!(inserted >= 30, "{inserted} insertions found");
@@ -684,16 +691,7 @@ mod tests {
         }
         let src: Vec<&str> = src.iter().map(String::as_str).collect();
         let tgt: Vec<&str> = tgt.iter().map(String::as_str).collect();
-        let cornered = AnchorAligner::new(Lang::En, Lang::En).align(&src, &tgt);
-        let whole = AnchorAligner::with_options(
-            Lang::En,
-            Lang::En,
-            AlignOptions {
-                full_grid: usize::MAX,
-                ..AlignOptions::default()
-            },
-        )
-        .align(&src, &tgt);
+        let (cornered, whole) = cornered_and_whole(&src, &tgt);
         assert!(tgt.len() > src.len() + 10, "{} × {}", src.len(), tgt.len());
         assert_eq!(cornered, whole);
     }
