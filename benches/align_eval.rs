@@ -16,6 +16,8 @@
 //! FLORES seeds, synthetic NTREX-128 documents), to judge a model change by
 //! before the reporting sets are run.
 //! `--dev-dict` compares the built-in kk–en dictionary with none there.
+//! `--oracle` measures what a perfect dictionary or perfect links from a
+//! third language would give on the dev sets (`align_eval/oracle.rs`).
 //! `--long` aligns the KazNU silver pairs as one 1-1 document (the speed
 //! target's case), then a 20,000-sentence pair; `--one-to-one` only the
 //! first. `--beads` prints every bead (and score) the default aligner makes
@@ -41,6 +43,9 @@ struct Case {
 #[path = "../tests/common/rng.rs"]
 mod rng;
 use rng::Rng;
+
+#[path = "align_eval/oracle.rs"]
+mod oracle;
 
 fn lines(path: &Path) -> Vec<String> {
     fs::read_to_string(path)
@@ -424,6 +429,10 @@ fn main() {
     }
     if args.iter().any(|a| a == "--long" || a == "--one-to-one") {
         long(&data, args.iter().any(|a| a == "--one-to-one"));
+        return;
+    }
+    if args.iter().any(|a| a == "--oracle") {
+        oracle::oracle(&data);
         return;
     }
     if args.iter().any(|a| a == "--dev") {
