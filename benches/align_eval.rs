@@ -13,8 +13,9 @@
 //! `--tune-lexicon`, `--tune-search` and
 //! `--tune-embeddings` search other settings the same way; `--dev` prints
 //! the default settings' F1 on the dev sets and on validation sets (other
-//! FLORES seeds, synthetic NTREX-128 documents), to judge a model change by
-//! before the reporting sets are run.
+//! FLORES seeds, synthetic NTREX-128 documents, and FLORES documents with
+//! 2-2, 1-3 and 3-1 beads too, `align_eval/recut.rs`), to judge a model
+//! change by before the reporting sets are run.
 //! `--dev-dict` compares the built-in kk–en dictionary with none there.
 //! `--oracle` measures what a perfect dictionary or perfect links from a
 //! third language would give on the dev sets (`align_eval/oracle.rs`).
@@ -46,6 +47,8 @@ use rng::Rng;
 
 #[path = "align_eval/oracle.rs"]
 mod oracle;
+#[path = "align_eval/recut.rs"]
+mod recut;
 
 fn lines(path: &Path) -> Vec<String> {
     fs::read_to_string(path)
@@ -90,13 +93,15 @@ fn documents(article: &[&str], rng: &mut Rng) -> Vec<(usize, usize)> {
     docs
 }
 
-/// Builds a synthetic pair from parallel sentences with seeded edits.
+/// Builds a synthetic pair from parallel sentences with seeded edits;
+/// with `recuts`, also 2-2, 1-3 and 3-1 beads (see `recut.rs`).
 fn synthesize(
     src: &[String],
     tgt: &[String],
     pool: &[String],
     pool_tgt: &[String],
     rng: &mut Rng,
+    recuts: bool,
 ) -> Case {
     let (mut s, mut t, mut gold) = (Vec::new(), Vec::new(), Vec::new());
     let mut push = |s: &mut Vec<String>, t: &mut Vec<String>, gs: Vec<String>, gt: Vec<String>| {
@@ -111,6 +116,11 @@ fn synthesize(
     };
     let mut i = 0;
     while i < src.len() {
+        if let Some((gs, gt, used)) = recuts.then(|| recut::recut(src, tgt, i, rng)).flatten() {
+            push(&mut s, &mut t, gs, gt);
+            i += used;
+            continue;
+        }
         let r = rng.unit();
         let two = i + 1 < src.len();
         if r < 0.05 && two {
@@ -156,11 +166,16 @@ fn synthesize(
 }
 
 fn flores_cases(data: &Path, tgt_file: &str, seed: u64) -> Vec<Case> {
+    flores_cases_with(data, tgt_file, seed, false)
+}
+
+/// [`flores_cases`], with `recuts` as [`synthesize`] takes it.
+fn flores_cases_with(data: &Path, tgt_file: &str, seed: u64, recuts: bool) -> Vec<Case> {
     let kk = lines(&data.join("flores200-dev/kaz_Cyrl.dev"));
     let tgt = lines(&data.join(format!("flores200-dev/{tgt_file}")));
     let mut rng = Rng(seed);
     let docs = flores_documents(data, &mut rng);
-    synthesize_all(&kk, &tgt, &docs, &mut rng)
+    synthesize_all(&kk, &tgt, &docs, &mut rng, recuts)
 }
 
 /// Synthetic kk–ru or kk–en documents from NTREX-128 (WMT19 news, 123
@@ -178,7 +193,7 @@ fn ntrex_cases(data: &Path, tgt: &str, seed: u64) -> Vec<Case> {
     }));
     let mut rng = Rng(seed);
     let docs = documents(&ids, &mut rng);
-    synthesize_all(&kk, &tgt, &docs, &mut rng)
+    synthesize_all(&kk, &tgt, &docs, &mut rng, false)
 }
 
 /// [`synthesize`] over each of `docs`, insertions drawn from 300 lines on.
@@ -187,6 +202,7 @@ fn synthesize_all(
     tgt: &[String],
     docs: &[(usize, usize)],
     rng: &mut Rng,
+    recuts: bool,
 ) -> Vec<Case> {
     docs.iter()
         .map(|&(a, b)| {
@@ -199,6 +215,7 @@ fn synthesize_all(
                 &kk[far..pool_end],
                 &tgt[far..pool_end],
                 rng,
+                recuts,
             )
         })
         .collect()
@@ -683,6 +700,33 @@ fn validation_sets(data: &Path) -> Vec<NamedSet> {
     sets
 }
 
+/// The validation FLORES documents with 2-2, 1-3 and 3-1 beads too
+/// (`recut.rs`): printed by `--dev` beside the others, to judge the
+/// prices of shapes the plain synthetic documents never hold.
+fn recut_sets(data: &Path) -> Vec<NamedSet> {
+    let seeds = [4, 5, 6, 8, 9];
+    let flores = |file: &str| -> Vec<Vec<Case>> {
+        seeds
+            .iter()
+            .map(|&seed| flores_cases_with(data, file, seed, true))
+            .collect()
+    };
+    vec![
+        (
+            "FLORES kk–ru with re-cuts, seeds 4–6, 8, 9",
+            Lang::Kk,
+            Lang::Ru,
+            flores("rus_Cyrl.dev"),
+        ),
+        (
+            "FLORES kk–en with re-cuts, seeds 4–6, 8, 9",
+            Lang::Kk,
+            Lang::En,
+            flores("eng_Latn.dev"),
+        ),
+    ]
+}
+
 /// `--dev`: strict F1 of the default settings on the dev and validation
 /// sets, as one corpus and one document at a time; what a change to the
 /// aligner's model is judged by before the reporting sets are run.
@@ -690,7 +734,11 @@ fn dev_report(data: &Path) {
     let opts = AlignOptions::default();
     println!("| dev set | as a corpus | one document at a time |");
     println!("|---|---|---|");
-    for (name, s, t, corpora) in dev_sets(data).into_iter().chain(validation_sets(data)) {
+    let sets = dev_sets(data)
+        .into_iter()
+        .chain(validation_sets(data))
+        .chain(recut_sets(data));
+    for (name, s, t, corpora) in sets {
         let set = [(s, t, corpora)];
         let (corpus, alone) = (dev_f1(&set, &opts, false), dev_f1(&set, &opts, true));
         println!("| {name} | {:.4} | {:.4} |", corpus[0], alone[0]);
@@ -1033,7 +1081,7 @@ fn long_cases(data: &Path) -> (Case, Case) {
     src.truncate(20_000);
     tgt.truncate(20_000);
     let mut rng = Rng(3);
-    let long = synthesize(&src, &tgt, &kk[..100], &en[..100], &mut rng);
+    let long = synthesize(&src, &tgt, &kk[..100], &en[..100], &mut rng, false);
     (silver, long)
 }
 
