@@ -50,16 +50,12 @@ fn halves(sentence: &str) -> Option<(String, String)> {
     if words.len() < 4 {
         return None;
     }
-    let middle = sentence.len() / 2;
-    let mut at = 0;
-    let mut cut = 1;
-    for (k, w) in words.iter().enumerate().skip(1) {
-        at = sentence[at..].find(w).map_or(at, |p| at + p);
-        if at <= middle {
-            cut = k;
-        }
-    }
-    let cut = cut.clamp(1, words.len() - 1);
+    // Bytes before word k, words joined by one space.
+    let before = |k: usize| words[..k].iter().map(|w| w.len() + 1).sum::<usize>();
+    let middle = before(words.len()) / 2;
+    let cut = (1..words.len())
+        .min_by_key(|&k| before(k).abs_diff(middle))
+        .unwrap_or(1);
     let head = words[..cut].join(" ");
     let mut tail = words[cut..].join(" ");
     if let Some(first) = tail.chars().next() {
