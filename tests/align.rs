@@ -261,3 +261,126 @@ fn kazakh_english_takes_the_built_in_dictionary() {
     let given = align("kk", "en", kk, en, &["--dict", empty.to_str().unwrap()]);
     assert_eq!(given, align("kk", "en", kk, en, &["--no-builtin-dict"]));
 }
+
+/// Two kk–ru document pairs in directories `kk/` and `ru/` under `dir`,
+/// each three sentence pairs that numbers link one to one.
+fn two_documents(dir: &std::path::Path) -> (String, String) {
+    let (kk, ru) = (dir.join("kk"), dir.join("ru"));
+    fs::create_dir_all(&kk).unwrap();
+    fs::create_dir_all(&ru).unwrap();
+    let pairs = [
+        (
+            "a",
+            [
+                (
+                    "2019 жылы 15 мың адам келді.",
+                    "В 2019 году приехали 15 тысяч человек.",
+                ),
+                (
+                    "Бюджет 340 млрд теңге болды.",
+                    "Бюджет составил 340 млрд тенге.",
+                ),
+                (
+                    "Жоба 2024 жылы аяқталады.",
+                    "Проект завершится в 2024 году.",
+                ),
+            ],
+        ),
+        (
+            "b",
+            [
+                ("Мектепте 812 оқушы бар.", "В школе 812 учеников."),
+                ("Ауылда 57 үй салынды.", "В селе построили 57 домов."),
+                (
+                    "Жол 96 шақырымға созылады.",
+                    "Дорога протянется на 96 километров.",
+                ),
+            ],
+        ),
+    ];
+    for (name, sentences) in pairs {
+        let kk_text: String = sentences.iter().map(|p| format!("{}\n", p.0)).collect();
+        let ru_text: String = sentences.iter().map(|p| format!("{}\n", p.1)).collect();
+        fs::write(kk.join(name), kk_text).unwrap();
+        fs::write(ru.join(name), ru_text).unwrap();
+    }
+    (
+        kk.to_str().unwrap().to_string(),
+        ru.to_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn directories_align_as_one_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let (kk, ru) = two_documents(dir.path());
+    let out = dir.path().join("out");
+    let base = [
+        "align",
+        "--presegmented",
+        "--src-lang",
+        "kk",
+        "--tgt-lang",
+        "ru",
+    ];
+    let o = shanyraq(&[&base[..], &[&kk, &ru, "--out-dir", out.to_str().unwrap()]].concat());
+    assert_ok(&o);
+    // One file per document, named after it, every sentence covered.
+    for name in ["a", "b"] {
+        let text = fs::read_to_string(out.join(format!("{name}.align"))).unwrap();
+        let beads = parse_beads(&text).unwrap();
+        check_cover(&beads, 3, 3).unwrap();
+        assert_eq!(text, "[0]:[0]\n[1]:[1]\n[2]:[2]\n", "{name}");
+    }
+    let o = shanyraq(
+        &[
+            &base[..],
+            &[
+                &kk,
+                &ru,
+                "--format",
+                "tsv",
+                "--out-dir",
+                out.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    assert_ok(&o);
+    let tsv = fs::read_to_string(out.join("b.tsv")).unwrap();
+    assert!(
+        tsv.starts_with("Мектепте 812 оқушы бар.\tВ школе 812 учеников.\n"),
+        "{tsv}"
+    );
+
+    // Gold files named as the documents are scored together, as vecalign's
+    // score.py scores several files: `a` right, `b` with a 2-2 bead where
+    // the aligner makes two 1-1 beads. Test beads 6, 4 of them in the gold
+    // (P 4/6); gold beads 5, 4 of them found (R 4/5). Averaging the two
+    // documents' scores instead would give P 2/3 but R 3/4.
+    let gold = dir.path().join("gold");
+    fs::create_dir_all(&gold).unwrap();
+    fs::write(gold.join("a"), "[0]:[0]\n[1]:[1]\n[2]:[2]\n").unwrap();
+    fs::write(gold.join("b"), "[0,1]:[0,1]\n[2]:[2]\n").unwrap();
+    let o = shanyraq(&[&base[..], &[&kk, &ru, "--gold", gold.to_str().unwrap()]].concat());
+    assert_ok(&o);
+    assert!(
+        stdout(&o).starts_with("strict\tP 0.6667\tR 0.8000\tF1 0.7273\n"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A document without its namesake is named, and nothing is written.
+    fs::write(dir.path().join("kk").join("c"), "Жалғыз сөйлем.\n").unwrap();
+    let fresh = dir.path().join("fresh");
+    let o = shanyraq(&[&base[..], &[&kk, &ru, "--out-dir", fresh.to_str().unwrap()]].concat());
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("kk/c") && err.contains("same name"), "{err}");
+    assert!(!fresh.exists());
+    // Without --out-dir or --gold there is nowhere to put the beads.
+    fs::remove_file(dir.path().join("kk").join("c")).unwrap();
+    let o = shanyraq(&[&base[..], &[&kk, &ru]].concat());
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--out-dir"));
+}

@@ -1,5 +1,6 @@
 //! `shanyraq align --src-lang kk --tgt-lang ru SRC TGT`: align two documents
-//! and print beads in vecalign's format.
+//! and print beads in vecalign's format; or, given two directories, every
+//! pair of documents in them as one corpus (`align_corpus.rs`).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -8,11 +9,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use super::align_corpus;
 use super::segment::read_input;
 use crate::align::embed::{self, SharedEmbedder};
-use crate::align::gold::{format_bead, parse_gold, score};
+use crate::align::gold::{format_bead, parse_gold, score, AlignmentScores};
 use crate::align::lexicon::Lexicon;
-use crate::align::{AlignOptions, Aligner, AnchorAligner, LengthAligner};
+use crate::align::{AlignOptions, Aligner, AnchorAligner, Bead, LengthAligner};
 use crate::document::{Document, SegmentedDocument};
 use crate::lang::Lang;
 
@@ -68,10 +70,17 @@ pub struct AlignArgs {
     /// Language of TGT.
     #[arg(long)]
     pub tgt_lang: Lang,
-    /// Source document.
+    /// Source document, or a directory of them.
     pub src: PathBuf,
-    /// Target document.
+    /// Target document, or a directory holding a document of the same name
+    /// for each in SRC: the documents are then aligned together as one
+    /// corpus, which teaches the second pass more word pairs than one
+    /// document can.
     pub tgt: PathBuf,
+    /// With directories: where each document's beads go, as NAME.align
+    /// (NAME.tsv with `--format tsv`), NAME being the documents' file name.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// Inputs are one sentence per line, used as is (blank lines too).
     #[arg(long)]
     pub presegmented: bool,
@@ -108,12 +117,18 @@ pub struct AlignArgs {
     #[arg(long, conflicts_with = "dict")]
     pub no_builtin_dict: bool,
     /// Gold alignment (vecalign format): print strict and lax precision,
-    /// recall and F1 instead of the beads.
+    /// recall and F1 instead of the beads. With directories, a directory
+    /// of gold files named as the documents, scored together as vecalign's
+    /// score.py scores several files.
     #[arg(long)]
     pub gold: Option<PathBuf>,
 }
 
-fn sentences(path: &Path, lang: Lang, presegmented: bool) -> anyhow::Result<Vec<String>> {
+pub(super) fn sentences(
+    path: &Path,
+    lang: Lang,
+    presegmented: bool,
+) -> anyhow::Result<Vec<String>> {
     let text = read_input(path)?;
     if presegmented {
         return Ok(text.lines().map(str::to_string).collect());
@@ -129,10 +144,33 @@ fn sentences(path: &Path, lang: Lang, presegmented: bool) -> anyhow::Result<Vec<
 
 /// Aligns and prints.
 pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
+    if args.src.is_dir() || args.tgt.is_dir() {
+        return align_corpus::run(&args);
+    }
+    if args.out_dir.is_some() {
+        anyhow::bail!(
+            "--out-dir is for aligning two directories; for two documents the beads go to stdout"
+        );
+    }
     let src = sentences(&args.src, args.src_lang, args.presegmented)?;
     let tgt = sentences(&args.tgt, args.tgt_lang, args.presegmented)?;
     let src_refs: Vec<&str> = src.iter().map(String::as_str).collect();
     let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
+    let beads = build_aligner(&args)?.align(&src_refs, &tgt_refs);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if let Some(gold_path) = &args.gold {
+        let gold = read_gold(gold_path)?;
+        print_scores(&mut out, &score(&beads, &gold))?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    write_beads(&mut out, &beads, &src, &tgt, &args)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The aligner the arguments ask for, with its dictionary and encoder.
+pub(super) fn build_aligner(args: &AlignArgs) -> anyhow::Result<Box<dyn Aligner>> {
     let dictionary = match &args.dict {
         Some(path) => Some(Lexicon::read_hunalign(path)?),
         // One document teaches the second pass few word pairs of its own:
@@ -140,57 +178,62 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
         None if !args.no_builtin_dict => Lexicon::shipped(args.src_lang, args.tgt_lang),
         None => None,
     };
-    let beads = args
-        .aligner
-        .build(
-            args.src_lang,
-            args.tgt_lang,
-            dictionary,
-            embed::load_or_warn(&args.encoder, args.encoder_float32),
-            args.embedding_weight,
-        )
-        .align(&src_refs, &tgt_refs);
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    if let Some(gold_path) = &args.gold {
-        let text = read_input(gold_path)?;
-        let gold = parse_gold(&text).with_context(|| format!("{}", gold_path.display()))?;
-        let s = score(&beads, &gold);
-        writeln!(
-            out,
-            "strict\tP {:.4}\tR {:.4}\tF1 {:.4}",
-            s.strict.precision, s.strict.recall, s.strict.f1
-        )?;
-        writeln!(
-            out,
-            "lax\tP {:.4}\tR {:.4}\tF1 {:.4}",
-            s.lax.precision, s.lax.recall, s.lax.f1
-        )?;
-        out.flush()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    for b in &beads {
+    Ok(args.aligner.build(
+        args.src_lang,
+        args.tgt_lang,
+        dictionary,
+        embed::load_or_warn(&args.encoder, args.encoder_float32),
+        args.embedding_weight,
+    ))
+}
+
+/// A gold file's beads, its path named in any error.
+pub(super) fn read_gold(path: &Path) -> anyhow::Result<Vec<crate::align::gold::IdBead>> {
+    let text = read_input(path)?;
+    parse_gold(&text).with_context(|| format!("{}", path.display()))
+}
+
+/// Strict and lax precision, recall and F1, a line each.
+pub(super) fn print_scores(out: &mut impl Write, s: &AlignmentScores) -> io::Result<()> {
+    writeln!(
+        out,
+        "strict\tP {:.4}\tR {:.4}\tF1 {:.4}",
+        s.strict.precision, s.strict.recall, s.strict.f1
+    )?;
+    writeln!(
+        out,
+        "lax\tP {:.4}\tR {:.4}\tF1 {:.4}",
+        s.lax.precision, s.lax.recall, s.lax.f1
+    )
+}
+
+/// The beads in the format asked for: vecalign's (with `:score` on
+/// request) or the aligned text.
+pub(super) fn write_beads(
+    out: &mut impl Write,
+    beads: &[Bead],
+    src: &[String],
+    tgt: &[String],
+    args: &AlignArgs,
+) -> io::Result<()> {
+    for b in beads {
         match args.format {
             AlignFormat::Beads if args.scores => {
                 writeln!(out, "{}:{:.4}", format_bead(b), b.score)?
             }
             AlignFormat::Beads => writeln!(out, "{}", format_bead(b))?,
             AlignFormat::Tsv => {
-                let s = b
-                    .src
-                    .clone()
-                    .map(|i| src[i].as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let t = b
-                    .tgt
-                    .clone()
-                    .map(|i| tgt[i].as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                writeln!(out, "{s}\t{t}")?;
+                let join = |side: &[String], r: std::ops::Range<usize>| {
+                    r.map(|i| side[i].as_str()).collect::<Vec<_>>().join(" ")
+                };
+                writeln!(
+                    out,
+                    "{}\t{}",
+                    join(src, b.src.clone()),
+                    join(tgt, b.tgt.clone())
+                )?;
             }
         }
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

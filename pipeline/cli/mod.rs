@@ -2,6 +2,7 @@
 //! and a `run` that returns an exit code or an error for [`main`] to report.
 
 mod align;
+mod align_corpus;
 mod progress;
 mod run;
 mod score;
