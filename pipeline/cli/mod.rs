@@ -45,7 +45,7 @@ pub enum Command {
     Run(run::RunArgs),
     /// Split text into sentences, one per line.
     Segment(segment::SegmentArgs),
-    /// Align the sentences of two documents.
+    /// Align the sentences of two documents, or of two directories of them as one corpus.
     Align(align::AlignArgs),
     /// Translate sentences (one per line on stdin) with a seq2seq model.
     Translate(translate::TranslateArgs),
