@@ -30,7 +30,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use shanyraq::align::gold::{ids_of, parse_gold, score_ids, AlignmentScores, IdBead};
+use shanyraq::align::gold::{ids_of, parse_gold, score_documents, AlignmentScores, IdBead};
 use shanyraq::align::{AlignOptions, Aligner, AnchorAligner, Bead, DocumentPair, LengthAligner};
 use shanyraq::Lang;
 
@@ -319,22 +319,12 @@ fn evaluate_as(
         std::hint::black_box(run());
         secs = secs.min(start.elapsed().as_secs_f64());
     }
-    let (mut test, mut gold) = (Vec::new(), Vec::new());
-    let (mut ds, mut dt, mut sentences) = (0, 0, 0);
-    for (c, beads) in cases.iter().zip(&all) {
-        let shift = |(s, t): IdBead| -> IdBead {
-            (
-                s.into_iter().map(|i| i + ds).collect(),
-                t.into_iter().map(|j| j + dt).collect(),
-            )
-        };
-        test.extend(beads.iter().map(ids_of).map(shift));
-        gold.extend(c.gold.iter().cloned().map(shift));
-        ds += c.src.len();
-        dt += c.tgt.len();
-        sentences += c.src.len().max(c.tgt.len());
-    }
-    (score_ids(&test, &gold), sentences as f64 / secs)
+    let sentences: usize = cases.iter().map(|c| c.src.len().max(c.tgt.len())).sum();
+    let docs = cases.iter().zip(&all).map(|(c, beads)| {
+        let test = beads.iter().map(ids_of).collect();
+        (test, c.gold.clone(), (c.src.len(), c.tgt.len()))
+    });
+    (score_documents(docs), sentences as f64 / secs)
 }
 
 /// Runs the PyPI `galechurch` package on the same cases through
@@ -367,33 +357,30 @@ fn galechurch(cases: &[Case]) -> Result<(AlignmentScores, f64), String> {
     let out: serde_json::Value =
         serde_json::from_slice(&fs::read(&beads_path).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
-    let (mut test, mut gold) = (Vec::new(), Vec::new());
-    let (mut ds, mut dt, mut sentences) = (0, 0, 0);
-    for (c, beads) in cases.iter().zip(out["beads"].as_array().unwrap()) {
-        for b in beads.as_array().unwrap() {
-            let v: Vec<usize> = b
+    let sentences: usize = cases.iter().map(|c| c.src.len().max(c.tgt.len())).sum();
+    let docs = cases
+        .iter()
+        .zip(out["beads"].as_array().unwrap())
+        .map(|(c, beads)| {
+            // Each bead as [src start, src end, tgt start, tgt end].
+            let test = beads
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|x| x.as_u64().unwrap() as usize)
+                .map(|b| {
+                    let v: Vec<usize> = b
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_u64().unwrap() as usize)
+                        .collect();
+                    ((v[0]..v[1]).collect(), (v[2]..v[3]).collect())
+                })
                 .collect();
-            test.push((
-                (v[0] + ds..v[1] + ds).collect(),
-                (v[2] + dt..v[3] + dt).collect(),
-            ));
-        }
-        gold.extend(c.gold.iter().map(|(s, t)| {
-            (
-                s.iter().map(|i| i + ds).collect(),
-                t.iter().map(|j| j + dt).collect(),
-            )
-        }));
-        ds += c.src.len();
-        dt += c.tgt.len();
-        sentences += c.src.len().max(c.tgt.len());
-    }
+            (test, c.gold.clone(), (c.src.len(), c.tgt.len()))
+        });
     let seconds = out["seconds"].as_f64().unwrap_or(f64::NAN);
-    Ok((score_ids(&test, &gold), sentences as f64 / seconds))
+    Ok((score_documents(docs), sentences as f64 / seconds))
 }
 
 fn main() {

@@ -152,6 +152,31 @@ pub fn score(test: &[Bead], gold: &[IdBead]) -> AlignmentScores {
     score_ids(&test, gold)
 }
 
+/// [`score_ids`] over several documents at once, as `score.py` scores
+/// several files: every bead of every document counts once. Each document
+/// comes as its test beads, its gold beads and its sentence counts (source,
+/// target); ids are shifted past the documents before it, so that beads of
+/// different documents never match.
+pub fn score_documents(
+    docs: impl IntoIterator<Item = (Vec<IdBead>, Vec<IdBead>, (usize, usize))>,
+) -> AlignmentScores {
+    let (mut test, mut gold) = (Vec::new(), Vec::new());
+    let (mut ds, mut dt) = (0, 0);
+    for (doc_test, doc_gold, (n_src, n_tgt)) in docs {
+        let shift = |(s, t): IdBead| -> IdBead {
+            (
+                s.into_iter().map(|i| i + ds).collect(),
+                t.into_iter().map(|j| j + dt).collect(),
+            )
+        };
+        test.extend(doc_test.into_iter().map(shift));
+        gold.extend(doc_gold.into_iter().map(shift));
+        ds += n_src;
+        dt += n_tgt;
+    }
+    score_ids(&test, &gold)
+}
+
 /// [`score`] on id beads.
 pub fn score_ids(test: &[IdBead], gold: &[IdBead]) -> AlignmentScores {
     let full = |b: &&IdBead| !b.0.is_empty() && !b.1.is_empty();
@@ -221,6 +246,20 @@ fn ratio(a: usize, b: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_are_scored_together_without_mixing() {
+        let one = |s: usize, t: usize| (vec![s], vec![t]);
+        // The second document's test bead [0]:[0] must not match the first
+        // document's gold [0]:[0].
+        let docs = vec![
+            (vec![one(0, 0)], vec![one(0, 0)], (1, 1)),
+            (vec![one(0, 0)], vec![(vec![0], vec![])], (1, 1)),
+        ];
+        let s = score_documents(docs);
+        assert_eq!(s.strict.precision, 0.5);
+        assert_eq!(s.strict.recall, 1.0);
+    }
 
     #[test]
     fn round_trip() {

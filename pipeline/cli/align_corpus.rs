@@ -4,14 +4,14 @@
 //! strict F1 0.945 as a corpus against 0.936 one document at a time).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
 use super::align::{build_aligner, print_scores, read_gold, sentences, write_beads};
 use super::align::{AlignArgs, AlignFormat};
-use crate::align::gold::{ids_of, score_ids, IdBead};
+use crate::align::gold::{ids_of, score_documents};
 use crate::align::DocumentPair;
 use crate::export::atomic::{commit_all, AtomicFile};
 
@@ -48,24 +48,18 @@ pub fn run(args: &AlignArgs) -> anyhow::Result<ExitCode> {
                 gold_dir.display()
             );
         }
-        // As score.py does for several files: every bead of every document
-        // counts once, each document's sentence ids shifted past the last.
-        let (mut test, mut gold) = (Vec::new(), Vec::new());
-        let (mut ds, mut dt) = (0, 0);
+        let mut docs = Vec::with_capacity(names.len());
         for ((name, beads), (src, tgt)) in names.iter().zip(&aligned).zip(&texts) {
-            let shift = |(s, t): IdBead| -> IdBead {
-                (
-                    s.into_iter().map(|i| i + ds).collect(),
-                    t.into_iter().map(|j| j + dt).collect(),
-                )
-            };
-            test.extend(beads.iter().map(ids_of).map(shift));
-            gold.extend(read_gold(&gold_dir.join(name))?.into_iter().map(shift));
-            ds += src.len();
-            dt += tgt.len();
+            let test = beads.iter().map(ids_of).collect();
+            docs.push((
+                test,
+                read_gold(&gold_dir.join(name))?,
+                (src.len(), tgt.len()),
+            ));
         }
+        let scores = score_documents(docs);
         let mut out = std::io::stdout().lock();
-        print_scores(&mut out, &score_ids(&test, &gold))?;
+        print_scores(&mut out, &scores)?;
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -129,7 +123,7 @@ fn file_names(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(read)? {
         let entry = entry.map_err(read)?;
-        let path: PathBuf = entry.path();
+        let path = entry.path();
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
             bail!("{}: file names must be UTF-8", path.display());
         };
