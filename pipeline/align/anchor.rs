@@ -649,13 +649,9 @@ mod tests {
             );
         }
         // Continuous where the tail starts.
-        let at = |lt: f64| {
-            let ls = 100.0;
-            let c = aligner.length_cost_within(ls as usize, lt as usize, f64::INFINITY);
-            (z(ls, lt), c)
-        };
-        let (z0, c0) = at(167.0);
-        let (z1, c1) = at(168.0);
+        let at = |lt: usize| (z(100.0, lt as f64), aligner.length_cost(100, lt));
+        let (z0, c0) = at(167);
+        let (z1, c1) = at(168);
         assert!(z0 < LENGTH_TAIL && z1 > LENGTH_TAIL, "{z0} {z1}");
         assert!((c1 - c0).abs() < 0.2, "{c0} {c1}");
     }
