@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tiny random Marian and T5 v1.1 models in the Hugging Face layout
+"""Writes tiny random Marian, T5 v1.1 and M2M100 (NLLB's architecture) models in the Hugging Face layout
 under models/tests/fixtures/, each with `expected.json`: what transformers
 computes for fixed inputs, which models/tests/parity.rs compares against.
 
@@ -92,6 +92,7 @@ def record(model, sources, targets, start, pad, settings):
                     early_stopping=s["early_stopping"],
                     bad_words_ids=[[pad]],
                     forced_eos_token_id=s["forced_eos_token_id"],
+                    forced_bos_token_id=s.get("forced_bos_token_id"),
                     do_sample=False,
                     return_dict_in_generate=True,
                     output_scores=True,
@@ -259,10 +260,60 @@ def t5(out_root):
     return rec
 
 
+# Chosen so that the beam settings end sentences at lengths from 2 to the
+# limit (4.4: every sentence runs to it; 5: most stop at once).
+EOS_PULL = 4.7
+
+
+def m2m100(out_root):
+    """NLLB's architecture: pre-norm layers with a final norm per stack,
+    positions counted from pad + 1, sources that start with a language
+    token, and generation whose first token is forced to the target's."""
+    from transformers import GenerationConfig, M2M100Config, M2M100ForConditionalGeneration
+
+    V, pad, eos, src_lang, tgt_lang = 160, 1, 2, 150, 151
+    cfg = M2M100Config(
+        vocab_size=V, d_model=16, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=64,
+        activation_function="relu", scale_embedding=True, pad_token_id=pad, bos_token_id=0, eos_token_id=eos,
+        decoder_start_token_id=eos, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0,
+    )
+    torch.manual_seed(SEED)
+    model = M2M100ForConditionalGeneration(cfg).eval()
+    randomize(model, 0.5, SEED + 17)
+    g = torch.Generator().manual_seed(SEED + 4)
+    lengths = (6, 11, 3, 40, 1, 17, 9, 55)
+    sources = [[src_lang] + torch.randint(3, 150, (n,), generator=g).tolist() + [eos] for n in lengths]
+    targets = [[tgt_lang] + torch.randint(3, 150, (n,), generator=g).tolist() + [eos] for n in (5, 14, 3, 20, 1, 7, 4, 12)]
+    with torch.no_grad():
+        # Tied output layer: an EOS row along the decoder's mean output
+        # makes EOS likelier everywhere, so that sentences end at different
+        # lengths (random weights alone repeat one token to the limit).
+        ids, mask = pad_batch(sources, pad)
+        dec, _ = pad_batch([[eos] + t[:-1] for t in targets], pad)
+        states = model(input_ids=ids, attention_mask=mask, decoder_input_ids=dec,
+                       output_hidden_states=True).decoder_hidden_states[-1]
+        mean = states.reshape(-1, states.shape[-1]).mean(0)
+        model.model.shared.weight[eos] = EOS_PULL * mean / mean.norm() ** 2
+    out = os.path.join(out_root, "m2m100-tiny")
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=eos, eos_token_id=eos, pad_token_id=pad, bos_token_id=0, max_length=24
+    )
+    write_model(model, None, out, {})
+    reloaded = M2M100ForConditionalGeneration.from_pretrained(out).eval()
+    settings = settings_for(eos)
+    for s in settings:
+        s["forced_bos_token_id"] = tgt_lang
+    rec = record(reloaded, sources, targets, eos, pad, settings)
+    rec["languages"] = {"source": src_lang, "target": tgt_lang}
+    json.dump(rec, open(os.path.join(out, "expected.json"), "w"))
+    return rec
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="models/tests/fixtures")
-    ap.add_argument("--only", choices=["marian", "t5"])
+    ap.add_argument("--only", choices=["marian", "t5", "m2m100"])
     args = ap.parse_args()
     torch.set_num_threads(1)
     tokdir = os.path.join(args.out, "marian-spm")
@@ -270,6 +321,10 @@ def main():
         for name, rec in marian(args.out, tokdir).items():
             for e in rec["generate"]:
                 print(name, e["settings"]["name"], [r["tokens"] for r in e["results"]["batch8"]][:4])
+    if args.only in (None, "m2m100"):
+        rec = m2m100(args.out)
+        for e in rec["generate"]:
+            print("m2m100", e["settings"]["name"], [r["tokens"] for r in e["results"]["batch8"]][:4])
     if args.only in (None, "t5"):
         rec = t5(args.out)
         print("t5 lm_head tied after reload:", rec["hf_reloaded_lm_head_tied_to_shared"])

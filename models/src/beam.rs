@@ -84,15 +84,14 @@ pub(crate) fn beam(
             .flat_map(|&s| sents[s].running.iter().take(g).map(|h| h.score))
             .collect();
         let banned = masks.banned(cur_len, sp.vocab_size);
-        let forced: Vec<bool> = active
+        let forced: Vec<Option<u32>> = active
             .iter()
-            .map(|&s| masks.forced(cur_len, max_lens[s]).is_some())
+            .map(|&s| masks.forced(cur_len, max_lens[s]))
             .collect();
-        let forced_token = params.forced_eos.unwrap_or(sp.eos);
         let mut candidates = step(model, &last, &enc, &mut cache, &mut host, |logits| {
             let lse = masks.renormalized(logits, logits.log_normalizers(), &banned);
             let offset: Vec<f32> = bases.iter().zip(&lse).map(|(b, l)| b - l).collect();
-            let forced = Some((&forced[..], forced_token, &bases[..]));
+            let forced = Some((&forced[..], &bases[..]));
             logits.best_candidates(g, &offset, &banned, forced, 2 * k)
         })?
         .into_iter();

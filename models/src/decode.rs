@@ -78,6 +78,10 @@ pub struct SearchParams {
     pub early_stopping: EarlyStopping,
     /// Token forced at position `max_length - 1` (HF `forced_eos_token_id`).
     pub forced_eos: Option<u32>,
+    /// Token forced right after the decoder start (HF
+    /// `forced_bos_token_id`): the target language of a many-to-many model
+    /// such as NLLB. Its log-probability counts as 0, as in HF.
+    pub forced_bos: Option<u32>,
     /// Tokens never generated (HF single-token `bad_words_ids`); `<pad>` is
     /// always added.
     pub bad_words: Vec<u32>,
@@ -95,6 +99,7 @@ impl Default for SearchParams {
             min_length: 0,
             early_stopping: EarlyStopping::Heuristic,
             forced_eos: None,
+            forced_bos: None,
             bad_words: Vec::new(),
             renormalize_logits: false,
         }
@@ -232,11 +237,12 @@ pub fn generate(
 }
 
 /// The logits processors HF applies, in its order: bad words, minimum
-/// length, forced EOS, renormalisation.
+/// length, forced BOS, forced EOS, renormalisation.
 pub(crate) struct Masks {
     bad: Vec<u32>,
     eos: u32,
     min_length: usize,
+    forced_bos: Option<u32>,
     forced_eos: Option<u32>,
     renormalize: bool,
 }
@@ -251,6 +257,7 @@ impl Masks {
             bad,
             eos: sp.eos,
             min_length: params.min_length,
+            forced_bos: params.forced_bos,
             forced_eos: params.forced_eos,
             renormalize: params.renormalize_logits,
         }
@@ -270,8 +277,12 @@ impl Masks {
     }
 
     /// The token forced at this length for a sentence bounded by `max_len`.
+    /// HF applies the forced-EOS processor after the forced-BOS one, so
+    /// EOS wins where both apply.
     pub(crate) fn forced(&self, cur_len: usize, max_len: usize) -> Option<u32> {
-        self.forced_eos.filter(|_| cur_len == max_len - 1)
+        self.forced_eos
+            .filter(|_| cur_len == max_len - 1)
+            .or(self.forced_bos.filter(|_| cur_len == 1))
     }
 
     /// Normalisers after HF's `renormalize_logits`: with banned tokens at
@@ -440,12 +451,17 @@ mod tests {
             bad: vec![3],
             eos: 0,
             min_length: 2,
+            forced_bos: Some(7),
             forced_eos: Some(0),
             renormalize: false,
         };
         assert_eq!(masks.banned(1, 4), vec![true, false, false, true]);
         assert_eq!(masks.banned(2, 4), vec![false, false, false, true]);
+        assert_eq!(masks.forced(1, 10), Some(7));
+        assert_eq!(masks.forced(2, 10), None);
         assert_eq!(masks.forced(8, 10), None);
         assert_eq!(masks.forced(9, 10), Some(0));
+        // A sentence bounded at two tokens: EOS wins, as in HF.
+        assert_eq!(masks.forced(1, 2), Some(0));
     }
 }

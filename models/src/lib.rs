@@ -3,8 +3,8 @@
 //!
 //! The pipeline reaches models through one interface, [`Translator`]: a batch
 //! of source sentences in, one scored hypothesis per sentence out.
-//! [`Seq2SeqTranslator`] implements it on candle for Marian (OPUS-MT) and
-//! T5 v1.1 checkpoints in the Hugging Face layout, from a local directory or
+//! [`Seq2SeqTranslator`] implements it on candle for Marian (OPUS-MT), T5
+//! v1.1 and M2M100/NLLB checkpoints in the Hugging Face layout, from a local directory or
 //! the Hub, reproducing what transformers computes (see the parity tests).
 //!
 //! For the embedding aligner, [`SentenceEncoder`] turns sentences into
@@ -12,7 +12,7 @@
 //! batching in [`encoder`]); the default is multilingual-e5-small.
 //!
 //! Layers, from the bottom: [`layers`] (attention, KV cache, masks,
-//! positions), [`marian`] and [`t5`] (one file per architecture),
+//! positions), [`marian`], [`t5`] and [`m2m100`] (one file per architecture),
 //! [`decode`] (batching, greedy and beam search), [`tokenizer`] / [`spm`]
 //! (text ↔ ids), [`source`] (files from a directory or the Hub) and
 //! [`translator`] (all of it behind [`Translator`]).
@@ -30,6 +30,7 @@ pub mod generation;
 mod host;
 mod kv_cache;
 pub mod layers;
+pub mod m2m100;
 pub mod marian;
 pub mod model;
 pub mod sentence_head;

@@ -220,19 +220,20 @@ impl StepLogits<'_> {
     /// The best `count` candidates of every group of `k` consecutive rows
     /// (one sentence's beams), scored `offset[r] + logit + bias` where
     /// `offset` holds each beam's score minus its normaliser; `banned` tokens
-    /// score `-inf`. Groups listed in `forced` only continue with `forced_token`
-    /// at score `score[r]`, as HF's forced-EOS processor leaves them.
+    /// score `-inf`. A group with a token in `forced` only continues with it,
+    /// at score `score[r]`, as HF's forced-BOS and forced-EOS processors
+    /// leave them.
     pub fn best_candidates(
         &self,
         k: usize,
         offset: &[f32],
         banned: &[bool],
-        forced: Option<(&[bool], u32, &[f32])>,
+        forced: Option<(&[Option<u32>], &[f32])>,
         count: usize,
     ) -> Vec<Vec<Candidate>> {
         let (rows, vocab) = (self.rows, self.vocab);
         let groups = rows / k;
-        let is_forced = |g: usize| forced.is_some_and(|(f, _, _)| f[g]);
+        let is_forced = |g: usize| forced.is_some_and(|(f, _)| f[g].is_some());
         let merged = self
             .chunks()
             .into_par_iter()
@@ -296,12 +297,14 @@ impl StepLogits<'_> {
         merged
             .into_iter()
             .enumerate()
-            .map(|(g, best)| match forced {
-                Some((_, token, score)) if is_forced(g) => {
-                    forced_candidates(k, vocab, token, &score[g * k..(g + 1) * k], count)
-                }
-                _ => best.items,
-            })
+            .map(
+                |(g, best)| match forced.and_then(|(f, score)| Some((f[g]?, score))) {
+                    Some((token, score)) => {
+                        forced_candidates(k, vocab, token, &score[g * k..(g + 1) * k], count)
+                    }
+                    None => best.items,
+                },
+            )
             .collect()
     }
 }

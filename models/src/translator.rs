@@ -8,6 +8,7 @@ use candle_core::{DType, Device};
 use crate::decode::{self, MaxLength, SearchParams};
 use crate::error::Error;
 use crate::generation::GenerationConfig;
+use crate::m2m100::{self, M2M100};
 use crate::marian::{self, Marian};
 use crate::model::Seq2SeqModel;
 use crate::source::{ModelFiles, ModelSource};
@@ -204,6 +205,10 @@ pub fn load_model_as(
         "marian" => {
             let cfg = marian::Config::from_file(&files.config)?;
             Box::new(Marian::with_rows_on_disk(cfg, vb, &files.weights).map_err(weights_err)?)
+        }
+        "m2m_100" => {
+            let cfg = m2m100::Config::from_file(&files.config)?;
+            Box::new(M2M100::with_rows_on_disk(cfg, vb, &files.weights).map_err(weights_err)?)
         }
         "t5" | "mt5" => {
             let cfg = t5::Config::from_file(&files.config)?;

@@ -1,4 +1,4 @@
-//! Marian and T5 on candle against transformers 5.24 (fixtures written by
+//! Marian, T5 and M2M100 (NLLB) on candle against transformers 5.24 (fixtures written by
 //! scripts/make_model_fixtures.py): teacher-forced log-probabilities within
 //! 1e-4, identical greedy and beam outputs, beam scores within 1e-4, batch 1
 //! and batch 8 with padding; and a batch gives exactly the one-by-one result.
@@ -76,7 +76,7 @@ fn half_precision_stays_close_to_float32() {
     // the CPU: float16 keeps ~3 decimal digits, bfloat16 ~2.
     // The errors follow each type's rounding unit (f16 2⁻¹¹, bf16 2⁻⁸):
     // a wrong mask or a missed conversion gives errors of order 1.
-    for name in ["marian-tiny", "t5-tiny"] {
+    for name in ["marian-tiny", "t5-tiny", "m2m100-tiny"] {
         let f32_err = teacher_forced_error(name, DType::F32);
         let f16_err = teacher_forced_error(name, DType::F16);
         let bf16_err = teacher_forced_error(name, DType::BF16);
@@ -180,6 +180,7 @@ fn params(s: &Value) -> SearchParams {
             _ => EarlyStopping::Heuristic,
         },
         forced_eos: s["forced_eos_token_id"].as_u64().map(|v| v as u32),
+        forced_bos: s["forced_bos_token_id"].as_u64().map(|v| v as u32),
         bad_words: Vec::new(),
         renormalize_logits: false,
     }
@@ -249,6 +250,8 @@ fn the_generic_path_every_gpu_runs_matches_transformers_too() {
         "marian_separate_embeddings_generation_matches_transformers",
         "t5_teacher_forced_log_probs_match_transformers",
         "t5_greedy_and_beam_match_transformers",
+        "m2m100_teacher_forced_log_probs_match_transformers",
+        "m2m100_greedy_and_beam_with_a_forced_language_match_transformers",
     ];
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args(tests)
@@ -286,6 +289,29 @@ fn marian_greedy_and_beam_match_transformers() {
 #[test]
 fn marian_separate_embeddings_generation_matches_transformers() {
     assert_eq!(check_generate("marian-tiny-sep"), 0);
+}
+
+#[test]
+fn m2m100_teacher_forced_log_probs_match_transformers() {
+    check_teacher_forced("m2m100-tiny");
+}
+
+#[test]
+fn m2m100_greedy_and_beam_with_a_forced_language_match_transformers() {
+    // Every setting forces the target-language token first, as NLLB's
+    // translations do; every output starts with it.
+    let exp = json("m2m100-tiny", "expected.json");
+    let lang = exp["languages"]["target"].as_u64().unwrap();
+    for entry in exp["generate"].as_array().unwrap() {
+        assert_eq!(
+            entry["settings"]["forced_bos_token_id"].as_u64(),
+            Some(lang)
+        );
+        for r in entry["results"]["batch1"].as_array().unwrap() {
+            assert_eq!(r["tokens"][0].as_u64(), Some(lang));
+        }
+    }
+    assert_eq!(check_generate("m2m100-tiny"), 0);
 }
 
 #[test]
