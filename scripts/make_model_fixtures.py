@@ -300,14 +300,69 @@ def m2m100(out_root):
         decoder_start_token_id=eos, eos_token_id=eos, pad_token_id=pad, bos_token_id=0, max_length=24
     )
     write_model(model, None, out, {})
+    write_nllb_tokenizer(out, src_lang, tgt_lang)
     reloaded = M2M100ForConditionalGeneration.from_pretrained(out).eval()
     settings = settings_for(eos)
     for s in settings:
         s["forced_bos_token_id"] = tgt_lang
     rec = record(reloaded, sources, targets, eos, pad, settings)
     rec["languages"] = {"source": src_lang, "target": tgt_lang}
+    rec["translations"] = nllb_translations(reloaded, out)
     json.dump(rec, open(os.path.join(out, "expected.json"), "w"))
     return rec
+
+
+NLLB_TEXTS = [
+    "Сәлем, әлем!",
+    "Қазақстан Республикасы — Орталық Азиядағы мемлекет.",
+    "«Кітап» деген сөз 2024 жылы 15 рет қайталанды.",
+    "Ол мектепке барды.",
+]
+
+
+def write_nllb_tokenizer(out, src_lang, tgt_lang):
+    """A small tokenizer.json laid out as NLLB's: SentencePiece-style BPE
+    (Metaspace), <s> <pad> </s> <unk> first, the language tokens added after
+    the pieces as special tokens (kaz_Cyrl = src_lang, eng_Latn = tgt_lang)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    trainer = trainers.BpeTrainer(vocab_size=150, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+                                  show_progress=False)
+    corpus = NLLB_TEXTS * 3 + ["The quick brown fox jumps over the lazy dog.", "Бүгін ауа райы жақсы."]
+    tok.train_from_iterator(corpus, trainer)
+    assert tok.get_vocab_size() == 150, tok.get_vocab_size()
+    tok.add_special_tokens(["kaz_Cyrl", "eng_Latn", "rus_Cyrl"])
+    assert tok.token_to_id("kaz_Cyrl") == src_lang and tok.token_to_id("eng_Latn") == tgt_lang
+    # NLLB's template, for its default source language.
+    tok.post_processor = processors.TemplateProcessing(
+        single="eng_Latn $A </s>", pair="eng_Latn $A $B </s>",
+        special_tokens=[("eng_Latn", tgt_lang), ("</s>", 2)],
+    )
+    tok.save(os.path.join(out, "tokenizer.json"))
+
+
+def nllb_translations(model, out):
+    """kk → en through transformers' own NLLB tokenizer (its source framing
+    and forced target language), beam 4, at least 8 tokens (the random
+    model would mostly stop at once)."""
+    from transformers import NllbTokenizerFast
+
+    tok = NllbTokenizerFast(tokenizer_file=os.path.join(out, "tokenizer.json"), src_lang="kaz_Cyrl",
+                            tgt_lang="eng_Latn")
+    res = []
+    for text in NLLB_TEXTS:
+        ids = tok(text)["input_ids"]
+        with torch.no_grad():
+            gen = model.generate(input_ids=torch.tensor([ids]), num_beams=4, max_length=24, min_length=8,
+                                 forced_bos_token_id=tok.convert_tokens_to_ids("eng_Latn"),
+                                 bad_words_ids=[[1]])
+        seq = gen[0].tolist()
+        res.append({"text": text, "source_ids": ids, "tokens": strip(seq, 1),
+                    "translation": tok.decode(seq, skip_special_tokens=True)})
+    return res
 
 
 def main():

@@ -157,9 +157,15 @@ impl TextTokenizer {
 
     /// Ids of `text` with the model's special tokens (`</s>`).
     pub fn encode(&self, text: &str) -> Result<Vec<u32>, String> {
+        self.encode_with(text, true)
+    }
+
+    /// Ids of `text`, with or without the special tokens `tokenizer.json`'s
+    /// template adds (the other tokenizers always append `</s>`).
+    pub fn encode_with(&self, text: &str, specials: bool) -> Result<Vec<u32>, String> {
         match self {
             Self::Json(t) => Ok(t
-                .encode(text, true)
+                .encode(text, specials)
                 .map_err(|e| e.to_string())?
                 .get_ids()
                 .to_vec()),

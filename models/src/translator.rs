@@ -176,6 +176,35 @@ pub struct Seq2SeqTranslator {
     batch_size: usize,
     max_batch_tokens: Option<usize>,
     target_token: Option<String>,
+    /// Many-to-many models (M2M100, NLLB): the language tokens the source
+    /// starts with and the output is forced to begin with.
+    languages: Option<LanguageTokens>,
+    many_to_many: bool,
+}
+
+/// The source and target language tokens of a many-to-many model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LanguageTokens {
+    source: u32,
+    target: u32,
+}
+
+/// The vocabulary entries that name a language in NLLB-200 (`kaz_Cyrl`) and
+/// in M2M100 (`__kk__`), for the ISO 639-1 codes shanyraq uses.
+pub fn language_tokens(iso: &str) -> Vec<String> {
+    let nllb = match iso {
+        "kk" => Some("kaz_Cyrl"),
+        "ru" => Some("rus_Cyrl"),
+        "en" => Some("eng_Latn"),
+        "de" => Some("deu_Latn"),
+        "fr" => Some("fra_Latn"),
+        "is" => Some("isl_Latn"),
+        _ => None,
+    };
+    nllb.map(str::to_string)
+        .into_iter()
+        .chain([format!("__{iso}__")])
+        .collect()
 }
 
 /// Loads the architecture `config.json` names (`model_type`) in float32.
@@ -279,6 +308,8 @@ impl Seq2SeqTranslator {
             other => other,
         };
         let params = options.apply(model_search_params(&files)?);
+        let config: serde_json::Value = crate::error::read_json(&files.config)?;
+        let many_to_many = config.get("model_type").and_then(|v| v.as_str()) == Some("m2m_100");
         Ok(Self {
             id: files.id,
             model,
@@ -287,7 +318,68 @@ impl Seq2SeqTranslator {
             batch_size: options.batch_size,
             max_batch_tokens: options.max_batch_tokens,
             target_token,
+            languages: None,
+            many_to_many,
         })
+    }
+
+    /// Names the direction (ISO 639-1 codes, `kk` → `en`). A many-to-many
+    /// model (NLLB, M2M100) needs it: each source starts with the source
+    /// language's token and each translation with the target's (a target
+    /// token given to [`Seq2SeqTranslator::load`], such as `kaz_Cyrl`, wins
+    /// for the target). Other models translate one direction and ignore it.
+    pub fn set_languages(&mut self, src: &str, tgt: &str) -> Result<(), Error> {
+        if !self.many_to_many {
+            return Ok(());
+        }
+        let find = |iso: &str, given: Option<&String>| -> Result<u32, Error> {
+            let wanted: Vec<String> = match given {
+                Some(t) => vec![t.clone()],
+                None => language_tokens(iso),
+            };
+            wanted
+                .iter()
+                .find_map(|t| self.tokenizer.token_to_id(t))
+                .ok_or_else(|| Error::UnknownToken {
+                    model: self.id.clone(),
+                    token: wanted.join(" or "),
+                })
+        };
+        let languages = LanguageTokens {
+            source: find(src, None)?,
+            target: find(tgt, self.target_token.as_ref())?,
+        };
+        self.params.forced_bos = Some(languages.target);
+        self.languages = Some(languages);
+        Ok(())
+    }
+
+    /// A source sentence's ids as the model reads them: with the target
+    /// token of a multi-target model, or between the language token and
+    /// `</s>` for a many-to-many one.
+    pub fn source_ids(&self, sentence: &str) -> Result<Vec<u32>, Error> {
+        let encode = |text: &str, specials: bool| {
+            self.tokenizer
+                .encode_with(text, specials)
+                .map_err(|e| self.decode_err(e))
+        };
+        if self.many_to_many {
+            // NLLB's own framing: `kaz_Cyrl … </s>`; the tokenizer's
+            // template holds one fixed source language, so it is not used.
+            let Some(lang) = self.languages else {
+                return Err(self.decode_err(
+                    "a many-to-many model needs the direction (set_languages) before translating",
+                ));
+            };
+            let mut ids = vec![lang.source];
+            ids.extend(encode(sentence, false)?);
+            ids.push(self.model.special_tokens().eos);
+            return Ok(ids);
+        }
+        match &self.target_token {
+            Some(t) => encode(&format!("{t} {sentence}"), true),
+            None => encode(sentence, true),
+        }
     }
 
     /// Loads from a local directory on the CPU with default options.
@@ -347,15 +439,7 @@ impl Translator for Seq2SeqTranslator {
             if s.trim().is_empty() {
                 continue;
             }
-            let text = match &self.target_token {
-                Some(t) => format!("{t} {s}"),
-                None => s.to_string(),
-            };
-            sources.push(
-                self.tokenizer
-                    .encode(&text)
-                    .map_err(|e| self.decode_err(e))?,
-            );
+            sources.push(self.source_ids(s)?);
             idx.push(i);
         }
         let generated = decode::generate_all(

@@ -286,3 +286,60 @@ fn pytorch_model_bin_is_the_fallback_and_gives_the_same_translations() {
     let mut both = load(tmp.path(), None, DecodeOptions::default()).unwrap();
     assert_eq!(both.translate(&texts).unwrap(), b);
 }
+
+/// NLLB's way, on the tiny M2M100 fixture with an NLLB-style
+/// tokenizer.json: the source between `kaz_Cyrl` and `</s>` as
+/// transformers' `NllbTokenizerFast(src_lang="kaz_Cyrl")` frames it, and
+/// the output forced to start with `eng_Latn`, as `generate(...,
+/// forced_bos_token_id=eng_Latn)` gives it.
+#[test]
+fn a_many_to_many_model_translates_between_the_languages_it_is_told() {
+    let options = DecodeOptions {
+        beam_size: Some(4),
+        max_length: Some(MaxLength::Absolute(24)),
+        min_length: Some(8),
+        ..DecodeOptions::default()
+    };
+    let mut tr = load(&fixture("m2m100-tiny"), None, options).unwrap();
+    let exp = json("m2m100-tiny", "expected.json");
+    let cases = exp["translations"].as_array().unwrap();
+    let texts: Vec<&str> = cases.iter().map(|c| c["text"].as_str().unwrap()).collect();
+    // Without the direction there is no source language to start with.
+    let err = tr.translate(&texts).unwrap_err();
+    assert!(err.to_string().contains("set_languages"), "{err}");
+    tr.set_languages("kk", "en").unwrap();
+    let got = tr.translate(&texts).unwrap();
+    for (i, c) in cases.iter().enumerate() {
+        assert_eq!(
+            tr.source_ids(texts[i]).unwrap(),
+            ids(&c["source_ids"]),
+            "{i}"
+        );
+        assert_eq!(
+            got[i].text,
+            c["translation"].as_str().unwrap(),
+            "sentence {i}"
+        );
+    }
+    // A language the vocabulary has no token for is named in the error.
+    let err = tr.set_languages("kk", "de").unwrap_err();
+    assert!(err.to_string().contains("deu_Latn"), "{err}");
+    // An explicit target token wins over the direction's.
+    let mut ru = load(
+        &fixture("m2m100-tiny"),
+        Some("rus_Cyrl"),
+        DecodeOptions::default(),
+    )
+    .unwrap();
+    ru.set_languages("kk", "en").unwrap();
+    assert_eq!(ru.params().forced_bos, Some(152));
+}
+
+#[test]
+fn one_direction_models_ignore_the_direction() {
+    let mut tr = load(&fixture("marian-tiny"), None, DecodeOptions::default()).unwrap();
+    tr.set_languages("kk", "en").unwrap();
+    assert_eq!(tr.params().forced_bos, None);
+    let plain = tr.tokenizer().encode("Сәлем, әлем!").unwrap();
+    assert_eq!(tr.source_ids("Сәлем, әлем!").unwrap(), plain);
+}

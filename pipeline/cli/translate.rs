@@ -130,6 +130,9 @@ pub fn run(args: TranslateArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     };
     let mut translator = Seq2SeqTranslator::load(&source, device, target_token, options)
         .context("loading the model")?;
+    translator
+        .set_languages(args.from.code(), args.to.code())
+        .context("naming the direction to the model")?;
     let lines: Vec<String> = io::stdin()
         .lock()
         .lines()

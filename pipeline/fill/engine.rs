@@ -49,8 +49,10 @@ impl TranslatorFactory for EngineFactory {
             batch_size: d.batch_size.unwrap_or(16),
             ..DecodeOptions::default()
         };
-        let translator =
+        let mut translator =
             Seq2SeqTranslator::load(&source, device, spec.target_token.clone(), options)?;
+        // Many-to-many models (NLLB) need the direction; others ignore it.
+        translator.set_languages(spec.src.code(), spec.tgt.code())?;
         Ok(Box::new(translator))
     }
 }
