@@ -5,13 +5,18 @@ mod common;
 use common::*;
 
 fn translate(extra: &[&str], input: &str) -> std::process::Output {
-    let model = root().join("models/tests/fixtures/marian-tiny");
+    translate_with("marian-tiny", "en", extra, input)
+}
+
+/// `shanyraq translate --from kk --to TO` with fixture `model`.
+fn translate_with(model: &str, to: &str, extra: &[&str], input: &str) -> std::process::Output {
+    let model = root().join("models/tests/fixtures").join(model);
     let base = [
         "translate",
         "--from",
         "kk",
         "--to",
-        "en",
+        to,
         "--model-dir",
         model.to_str().unwrap(),
     ];
@@ -114,33 +119,17 @@ fn a_many_to_many_model_is_told_the_direction() {
     // its language tokens; the expected text is transformers' (beam 4,
     // at least 8 tokens), see scripts/make_model_fixtures.py.
     let model = root().join("models/tests/fixtures/m2m100-tiny");
-    let exp: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(model.join("expected.json")).unwrap(),
-    )
-    .unwrap();
+    let exp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("expected.json")).unwrap())
+            .unwrap();
     let case = &exp["translations"][1];
-    let args = [
-        "translate",
-        "--from",
-        "kk",
-        "--to",
-        "en",
-        "--model-dir",
-        model.to_str().unwrap(),
-        "--beam",
-        "4",
-        "--max-length",
-        "24",
-        "--min-length",
-        "8",
-    ];
-    let o = shanyraq_stdin(&args, &format!("{}\n", case["text"].as_str().unwrap()));
+    let search = ["--beam", "4", "--max-length", "24", "--min-length", "8"];
+    let input = format!("{}\n", case["text"].as_str().unwrap());
+    let o = translate_with("m2m100-tiny", "en", &search, &input);
     assert_ok(&o);
     assert_eq!(stdout(&o).trim_end(), case["translation"].as_str().unwrap());
     // A language the model has no token for: a clear error, not output.
-    let mut de = args;
-    de[4] = "de";
-    let o = shanyraq_stdin(&de, "Сәлем.\n");
+    let o = translate_with("m2m100-tiny", "de", &[], "Сәлем.\n");
     assert!(!o.status.success());
     assert!(stderr(&o).contains("deu_Latn"), "{}", stderr(&o));
 }

@@ -210,6 +210,46 @@ pub struct AttentionSpec {
     pub names: [&'static str; 4],
 }
 
+impl AttentionSpec {
+    /// The BART family's attention (Marian, M2M100/NLLB): `q_proj` …
+    /// `out_proj` with biases, queries scaled by `head_dim^-0.5`.
+    pub fn bart(d_model: usize, heads: usize) -> Self {
+        Self {
+            d_model,
+            heads,
+            head_dim: d_model / heads,
+            bias: true,
+            scale: Some(((d_model / heads) as f64).powf(-0.5)),
+            names: ["q_proj", "k_proj", "v_proj", "out_proj"],
+        }
+    }
+}
+
+/// Checks what a BART-family `config.json` (at `path`) must hold for these
+/// layers: an activation this crate implements, and head counts that
+/// divide `d_model`. The error names the field.
+pub(crate) fn check_bart_config(
+    path: &std::path::Path,
+    activation_function: &str,
+    d_model: usize,
+    heads: [(&str, usize); 2],
+) -> std::result::Result<(), crate::error::Error> {
+    let unsupported =
+        |field: &str, value: String| crate::error::Error::unsupported(path, field, value);
+    if Activation::from_hf_name(activation_function).is_none() {
+        return Err(unsupported(
+            "activation_function",
+            activation_function.into(),
+        ));
+    }
+    for (field, n) in heads {
+        if n == 0 || !d_model.is_multiple_of(n) {
+            return Err(unsupported(field, format!("{n} (d_model {d_model})")));
+        }
+    }
+    Ok(())
+}
+
 impl Attention {
     /// [`Linear::quantize_int8`] on the four projections.
     pub fn quantize_int8(&mut self) -> Result<bool> {

@@ -112,23 +112,15 @@ impl Config {
         if !cfg.static_position_embeddings {
             return Err(unsupported("static_position_embeddings", "false".into()));
         }
-        if cfg.activation().is_none() {
-            return Err(unsupported(
-                "activation_function",
-                cfg.activation_function.clone(),
-            ));
-        }
-        for (field, heads) in [
-            ("encoder_attention_heads", cfg.encoder_attention_heads),
-            ("decoder_attention_heads", cfg.decoder_attention_heads),
-        ] {
-            if heads == 0 || !cfg.d_model.is_multiple_of(heads) {
-                return Err(unsupported(
-                    field,
-                    format!("{heads} (d_model {})", cfg.d_model),
-                ));
-            }
-        }
+        layers::check_bart_config(
+            path,
+            &cfg.activation_function,
+            cfg.d_model,
+            [
+                ("encoder_attention_heads", cfg.encoder_attention_heads),
+                ("decoder_attention_heads", cfg.decoder_attention_heads),
+            ],
+        )?;
         Ok(cfg)
     }
 
@@ -154,15 +146,7 @@ impl Config {
     }
 
     fn attention(&self, heads: usize) -> AttentionSpec {
-        AttentionSpec {
-            d_model: self.d_model,
-            heads,
-            head_dim: self.d_model / heads,
-            bias: true,
-            // MarianAttention.scaling = head_dim ** -0.5
-            scale: Some(((self.d_model / heads) as f64).powf(-0.5)),
-            names: ["q_proj", "k_proj", "v_proj", "out_proj"],
-        }
+        AttentionSpec::bart(self.d_model, heads)
     }
 }
 
