@@ -306,3 +306,30 @@ fn a_mistyped_device_or_weight_type_fails_before_any_work() {
         assert!(!out.exists(), "nothing is written");
     }
 }
+
+#[test]
+fn one_many_to_many_model_fills_every_direction() {
+    // The tiny M2M100 (NLLB's architecture) for all six directions: each
+    // loaded translator is told its direction (without it a many-to-many
+    // model refuses to translate), so every direction translates its gaps.
+    // (The random model ends some translations at once: an empty output
+    // leaves its cell empty, which the report counts as unfilled.)
+    let model = root().join("models/tests/fixtures/m2m100-tiny");
+    let t = Setup::new(&model);
+    let filled = t.path("filled.tmx");
+    assert_ok(&t.fill(&filled, &["--report", s(&t.path("r.json"))]));
+    let report = t.report();
+    let directions = report["fill"].as_array().unwrap();
+    assert!(directions.len() >= 3);
+    for d in directions {
+        assert!(d["error"].is_null(), "{d}");
+        assert_eq!(d["translated"], d["sources"], "{d}");
+    }
+    let machine = units(&filled)
+        .iter()
+        .flat_map(|u| u.variants.clone())
+        .filter(|v| v.prop("x-origin") == Some("mt"))
+        .inspect(|v| assert_eq!(v.prop("x-mt-model"), Some(s(&model))))
+        .count();
+    assert!(machine > 0);
+}
