@@ -313,7 +313,7 @@ fn one_many_to_many_model_fills_every_direction() {
     // loaded translator is told its direction (without it a many-to-many
     // model refuses to translate), so every direction translates its gaps.
     // (The random model ends some translations at once: an empty output
-    // leaves its cell empty, which the report counts as unfilled.)
+    // leaves its gap, and the report counts it as empty, not filled.)
     let model = root().join("models/tests/fixtures/m2m100-tiny");
     let t = Setup::new(&model);
     let filled = t.path("filled.tmx");
@@ -324,6 +324,8 @@ fn one_many_to_many_model_fills_every_direction() {
     for d in directions {
         assert!(d["error"].is_null(), "{d}");
         assert_eq!(d["translated"], d["sources"], "{d}");
+        let (filled, empty) = (d["filled"].as_u64().unwrap(), d["empty"].as_u64().unwrap());
+        assert_eq!(filled + empty, d["gaps"].as_u64().unwrap(), "{d}");
     }
     let machine = units(&filled)
         .iter()

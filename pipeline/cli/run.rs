@@ -320,8 +320,14 @@ pub fn report(s: &JobSummary) -> String {
                 "filled {}→{}: {}/{} ({} cached, {} translated) with {}",
                 d.src, d.tgt, d.filled, d.gaps, d.cached, d.translated, d.model
             ));
+            if d.empty > 0 {
+                out.push_str(&format!("; {} translated as empty text", d.empty));
+            }
             if let Some(e) = &d.error {
-                out.push_str(&format!("; {} left empty: {e}", d.gaps - d.filled));
+                out.push_str(&format!(
+                    "; {} left empty: {e}",
+                    d.gaps - d.filled - d.empty
+                ));
             }
             out.push('\n');
         }

@@ -65,6 +65,9 @@ pub struct DirectionReport {
     pub translated: usize,
     /// Gaps filled.
     pub filled: usize,
+    /// Gaps whose source the model translated as empty text: they stay
+    /// gaps (a weak or misconfigured model, or a source it cannot read).
+    pub empty: usize,
     /// Why gaps stayed empty, if any did.
     pub error: Option<String>,
     /// Seconds spent, loading included.
@@ -220,6 +223,10 @@ pub fn fill(
         for g in &gaps {
             let key = scope.key(&rows[g.row].cells[g.src].text);
             if let Some(text) = cache.get(&key) {
+                if text.trim().is_empty() {
+                    d.empty += 1;
+                    continue;
+                }
                 rows[g.row].cells[g.tgt] = Cell {
                     sentences: 0..0,
                     text: text.to_string(),
@@ -231,12 +238,21 @@ pub fn fill(
                 d.filled += 1;
             }
         }
+        if d.empty > 0 {
+            tracing::warn!(
+                "{}→{}: the model translated {} of {} gaps as empty text; they stay empty",
+                CORPUS_LANGS[key.0],
+                CORPUS_LANGS[key.1],
+                d.empty,
+                d.gaps
+            );
+        }
         if let Some(e) = &d.error {
             tracing::warn!(
                 "{}→{}: {} of {} gaps stay empty: {e}",
                 CORPUS_LANGS[key.0],
                 CORPUS_LANGS[key.1],
-                d.gaps - d.filled,
+                d.gaps - d.filled - d.empty,
                 d.gaps
             );
         }
@@ -422,5 +438,55 @@ pub(crate) mod tests {
             .as_deref()
             .unwrap()
             .contains("broken"));
+    }
+
+    /// Translates `екі` as nothing, everything else as [`Upper`] does.
+    struct Mute;
+
+    impl Translator for Mute {
+        fn model_id(&self) -> &str {
+            "mute"
+        }
+        fn translate(&mut self, s: &[&str]) -> std::result::Result<Vec<Hypothesis>, ModelError> {
+            let mut out = Upper.translate(s)?;
+            for (h, t) in out.iter_mut().zip(s) {
+                if *t == "екі" {
+                    h.text.clear();
+                }
+            }
+            Ok(out)
+        }
+    }
+
+    struct MuteFactory;
+
+    impl TranslatorFactory for MuteFactory {
+        fn load(&self, _: &ModelSpec) -> std::result::Result<Box<dyn Translator>, ModelError> {
+            Ok(Box::new(Mute))
+        }
+    }
+
+    #[test]
+    fn an_empty_translation_leaves_its_gap_and_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = rows();
+        let report = fill(
+            &mut r,
+            &FillConfig::default(),
+            &MuteFactory,
+            &mut TranslationCache::open(dir.path()).unwrap(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        // `екі` (row 1) has gaps in ru and en: both stay gaps, counted as
+        // empty, not as filled; `бір` (row 0, en) is filled.
+        assert!(r[1].cells[1].is_gap() && r[1].cells[2].is_gap());
+        assert_eq!(r[0].cells[2].text, "БІР");
+        let kk: Vec<_> = report.directions.iter().filter(|d| d.src == "kk").collect();
+        assert_eq!(kk.iter().map(|d| d.empty).sum::<usize>(), 2);
+        for d in &kk {
+            assert_eq!(d.filled + d.empty, d.gaps, "{d:?}");
+        }
+        assert!(!report.failed());
     }
 }
