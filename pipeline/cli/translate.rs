@@ -33,7 +33,9 @@ pub struct TranslateArgs {
     #[arg(long)]
     pub model_dir: Option<PathBuf>,
     /// Token prepended to each source for multi-target models, e.g. `>>eng<<`
-    /// [default: the built-in one for the direction, when the model is built in].
+    /// [default: the built-in one for the direction, when the model is built in];
+    /// for a many-to-many model (NLLB) the target language token, e.g.
+    /// `rus_Cyrl` [default: the one `--to` names].
     #[arg(long)]
     pub target_token: Option<String>,
     /// Beam size (1 = greedy) [default: the model's generation config].

@@ -72,7 +72,9 @@ pub struct ModelEntry {
     pub revision: Option<String>,
     /// A local model directory instead of the Hub.
     pub path: Option<PathBuf>,
-    /// Token multi-target models need at the start of the source.
+    /// Token multi-target models need at the start of the source; for a
+    /// many-to-many model (NLLB), the target language token (default: the
+    /// direction's, e.g. `eng_Latn`).
     pub target_token: Option<String>,
     /// Decoding settings for this direction.
     #[serde(flatten)]
