@@ -108,6 +108,8 @@ fn main() {
         let mut tr =
             Seq2SeqTranslator::load(&ModelSource::Local(model.clone()), device, None, options)
                 .unwrap();
+        // A many-to-many model (NLLB) needs a direction; others ignore it.
+        tr.set_languages("kk", "en").unwrap();
         let mut p = tr.params().clone();
         p.forced_eos = None;
         tr.set_params(p);
