@@ -108,8 +108,10 @@ fn main() {
         let mut tr =
             Seq2SeqTranslator::load(&ModelSource::Local(model.clone()), device, None, options)
                 .unwrap();
-        // A many-to-many model (NLLB) needs a direction; others ignore it.
-        tr.set_languages("kk", "en").unwrap();
+        // A many-to-many model (NLLB) needs a direction: mtbench's protocol
+        // reads `eng_Latn` sources and forces `fra_Latn` first, one of the
+        // M output tokens. Other models ignore it.
+        tr.set_languages("en", "fr").unwrap();
         let mut p = tr.params().clone();
         p.forced_eos = None;
         tr.set_params(p);

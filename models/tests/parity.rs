@@ -314,6 +314,19 @@ fn m2m100_greedy_and_beam_with_a_forced_language_match_transformers() {
     assert_eq!(check_generate("m2m100-tiny"), 0);
 }
 
+/// NLLB-200-distilled-600M's shape (d_model 1024, 12+12 layers, vocabulary
+/// 256,206) with random weights, against transformers: run by hand with
+/// the model and expectations scripts/nllb_shape_check.py describes (2.5 GB,
+/// too large for the repository).
+#[test]
+#[ignore = "needs SHANYRAQ_NLLB_SHAPE, see scripts/nllb_shape_check.py"]
+fn nllb_600m_shape_matches_transformers() {
+    let dir = std::env::var("SHANYRAQ_NLLB_SHAPE").expect("SHANYRAQ_NLLB_SHAPE=DIR");
+    // An absolute path replaces the fixtures directory in `fixture`.
+    check_teacher_forced(&dir);
+    assert_eq!(check_generate(&dir), 0);
+}
+
 #[test]
 fn t5_teacher_forced_log_probs_match_transformers() {
     check_teacher_forced("t5-tiny");
