@@ -413,4 +413,8 @@ impl Seq2SeqModel for M2M100 {
     fn device(&self) -> &Device {
         &self.device
     }
+
+    fn many_to_many(&self) -> bool {
+        true
+    }
 }

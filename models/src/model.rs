@@ -64,6 +64,12 @@ pub trait Seq2SeqModel: Send + Sync {
 
     /// Device of the weights.
     fn device(&self) -> &Device;
+
+    /// Whether the model translates between many languages, told which by
+    /// language tokens (M2M100, NLLB) rather than trained for one direction.
+    fn many_to_many(&self) -> bool {
+        false
+    }
 }
 
 /// Teacher-forced log-probabilities `(b, t, vocab)` of the decoder inputs

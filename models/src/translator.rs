@@ -179,7 +179,6 @@ pub struct Seq2SeqTranslator {
     /// Many-to-many models (M2M100, NLLB): the language tokens the source
     /// starts with and the output is forced to begin with.
     languages: Option<LanguageTokens>,
-    many_to_many: bool,
 }
 
 /// The source and target language tokens of a many-to-many model.
@@ -191,7 +190,7 @@ struct LanguageTokens {
 
 /// The vocabulary entries that name a language in NLLB-200 (`kaz_Cyrl`) and
 /// in M2M100 (`__kk__`), for the ISO 639-1 codes shanyraq uses.
-pub fn language_tokens(iso: &str) -> Vec<String> {
+fn language_tokens(iso: &str) -> Vec<String> {
     let nllb = match iso {
         "kk" => Some("kaz_Cyrl"),
         "ru" => Some("rus_Cyrl"),
@@ -308,8 +307,6 @@ impl Seq2SeqTranslator {
             other => other,
         };
         let params = options.apply(model_search_params(&files)?);
-        let config: serde_json::Value = crate::error::read_json(&files.config)?;
-        let many_to_many = config.get("model_type").and_then(|v| v.as_str()) == Some("m2m_100");
         Ok(Self {
             id: files.id,
             model,
@@ -319,7 +316,6 @@ impl Seq2SeqTranslator {
             max_batch_tokens: options.max_batch_tokens,
             target_token,
             languages: None,
-            many_to_many,
         })
     }
 
@@ -329,7 +325,7 @@ impl Seq2SeqTranslator {
     /// token given to [`Seq2SeqTranslator::load`], such as `kaz_Cyrl`, wins
     /// for the target). Other models translate one direction and ignore it.
     pub fn set_languages(&mut self, src: &str, tgt: &str) -> Result<(), Error> {
-        if !self.many_to_many {
+        if !self.model.many_to_many() {
             return Ok(());
         }
         let find = |iso: &str, given: Option<&String>| -> Result<u32, Error> {
@@ -363,7 +359,7 @@ impl Seq2SeqTranslator {
                 .encode_with(text, specials)
                 .map_err(|e| self.decode_err(e))
         };
-        if self.many_to_many {
+        if self.model.many_to_many() {
             // NLLB's own framing: `kaz_Cyrl … </s>`; the tokenizer's
             // template holds one fixed source language, so it is not used.
             let Some(lang) = self.languages else {

@@ -324,10 +324,7 @@ pub fn report(s: &JobSummary) -> String {
                 out.push_str(&format!("; {} translated as empty text", d.empty));
             }
             if let Some(e) = &d.error {
-                out.push_str(&format!(
-                    "; {} left empty: {e}",
-                    d.gaps - d.filled - d.empty
-                ));
+                out.push_str(&format!("; {} left empty: {e}", d.failed_gaps()));
             }
             out.push('\n');
         }

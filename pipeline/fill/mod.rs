@@ -74,6 +74,14 @@ pub struct DirectionReport {
     pub seconds: f64,
 }
 
+impl DirectionReport {
+    /// Gaps left empty because the model failed (not loaded, or stopped
+    /// before their sources): neither filled nor translated as empty text.
+    pub fn failed_gaps(&self) -> usize {
+        self.gaps - self.filled - self.empty
+    }
+}
+
 /// Gaps filled per direction.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FillReport {
@@ -252,7 +260,7 @@ pub fn fill(
                 "{}→{}: {} of {} gaps stay empty: {e}",
                 CORPUS_LANGS[key.0],
                 CORPUS_LANGS[key.1],
-                d.gaps - d.filled - d.empty,
+                d.failed_gaps(),
                 d.gaps
             );
         }
