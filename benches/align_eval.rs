@@ -17,6 +17,8 @@
 //! 2-2, 1-3 and 3-1 beads too, `align_eval/recut.rs`), to judge a model
 //! change by before the reporting sets are run.
 //! `--dev-dict` compares the built-in kk–en dictionary with none there.
+//! `--orphans` measures how well the Russian and English sentences a
+//! Kazakh version lacks are paired with each other (`align_eval/orphans.rs`).
 //! `--oracle` measures what a perfect dictionary or perfect links from a
 //! third language would give on the dev sets (`align_eval/oracle.rs`).
 //! `--long` aligns the KazNU silver pairs as one 1-1 document (the speed
@@ -47,6 +49,8 @@ use rng::Rng;
 
 #[path = "align_eval/oracle.rs"]
 mod oracle;
+#[path = "align_eval/orphans.rs"]
+mod orphans;
 #[path = "align_eval/recut.rs"]
 mod recut;
 
@@ -433,6 +437,10 @@ fn main() {
     }
     if args.iter().any(|a| a == "--long" || a == "--one-to-one") {
         long(&data, args.iter().any(|a| a == "--one-to-one"));
+        return;
+    }
+    if args.iter().any(|a| a == "--orphans") {
+        orphans::report(&data);
         return;
     }
     if args.iter().any(|a| a == "--oracle") {

@@ -7,9 +7,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::align::embed::SharedEmbedder;
-use crate::align::lexicon::Lexicon;
-use crate::align::pivot::{self, Link, PairAlignment, RowSpan};
-use crate::align::{AlignOptions, Aligner, AnchorAligner, DocumentPair};
+use crate::align::lexicon::{sentence_stems, AlignedPair, Lexicon};
+use crate::align::pivot::{self, Link, Orphans, PairAlignment, RowSpan};
+use crate::align::{AlignOptions, Aligner, AnchorAligner, Bead, DocumentPair};
 use crate::document::SegmentedDocument;
 use crate::lang::{Lang, CORPUS_LANGS};
 
@@ -117,14 +117,17 @@ impl DocumentSet {
         self.versions.iter().position(Option::is_some)
     }
 
-    fn rows_from(&self, alignments: &[PairAlignment]) -> Vec<Row> {
-        let Some(pivot) = self.pivot() else {
-            return Vec::new();
-        };
+    /// The pivot and the rows merged from its alignments, if any version
+    /// is present.
+    fn spans(&self, alignments: &[PairAlignment]) -> Option<(usize, Vec<RowSpan>)> {
+        let pivot = self.pivot()?;
         let n = self.versions[pivot]
             .as_ref()
             .map_or(0, |d| d.sentences.len());
-        let spans = pivot::merge(pivot, n, alignments);
+        Some((pivot, pivot::merge(pivot, n, alignments)))
+    }
+
+    fn rows_from(&self, spans: Vec<RowSpan>) -> Vec<Row> {
         let doc_id: Arc<str> = Arc::from(self.id.as_str());
         spans
             .into_iter()
@@ -197,8 +200,104 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>
     }
     // Pairs were visited by pivot then column, so each document's
     // alignments are already in column order.
-    sets.iter()
+    let mut spans: Vec<Option<(usize, Vec<RowSpan>)>> = sets
+        .iter()
         .zip(&alignments)
-        .map(|(set, a)| set.rows_from(a))
+        .map(|(set, a)| set.spans(a))
+        .collect();
+    pair_orphans(&refs, &mut spans, resources);
+    sets.iter()
+        .zip(spans)
+        .map(|(set, s)| s.map_or_else(Vec::new, |(_, spans)| set.rows_from(spans)))
         .collect()
+}
+
+/// Aligns the Russian and English sentences that stand where a Kazakh
+/// version lacks them with each other, so that they share rows (see
+/// [`pivot::pair_orphans`]). The word pairs for it are learned from the
+/// rows that hold one sentence of each language: the pivot has aligned
+/// Russian with English there already.
+fn pair_orphans(
+    refs: &[[Option<Vec<&str>>; 3]],
+    spans: &mut [Option<(usize, Vec<RowSpan>)>],
+    resources: &AlignResources,
+) {
+    let found: Vec<(usize, Vec<Orphans>)> = spans
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| {
+            let (pivot, rows) = s.as_ref()?;
+            let o = pivot::orphans(*pivot, rows);
+            (!o.is_empty()).then_some((k, o))
+        })
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    // Orphans need two languages beside the pivot, so the pivot is Kazakh.
+    let (src, tgt) = (CORPUS_LANGS[1], CORPUS_LANGS[2]);
+    let dictionary = resources
+        .get(src, tgt)
+        .unwrap_or_else(|| Arc::new(learn_from_rows(refs, spans)));
+    let opts = AlignOptions {
+        deletion_cost: pivot::ORPHAN_DELETION_COST,
+        dictionary: Some(dictionary),
+        ..AlignOptions::default()
+    };
+    let aligner = AnchorAligner::with_options(src, tgt, opts);
+    let docs: Vec<DocumentPair<'_>> = found
+        .iter()
+        .flat_map(|(k, orphans)| {
+            let [_, ru, en] = &refs[*k];
+            let (ru, en) = (ru.as_deref().unwrap_or(&[]), en.as_deref().unwrap_or(&[]));
+            orphans
+                .iter()
+                .map(move |o| (&ru[o.a.1.clone()], &en[o.b.1.clone()]))
+        })
+        .collect();
+    let mut beads = aligner.align_documents(&docs).into_iter();
+    for (k, orphans) in found {
+        let doc_beads: Vec<Vec<Bead>> = beads.by_ref().take(orphans.len()).collect();
+        if let Some((pivot, rows)) = &mut spans[k] {
+            let merged = std::mem::take(rows);
+            *rows = pivot::pair_orphans(
+                *pivot,
+                merged,
+                &orphans,
+                &doc_beads,
+                pivot::ORPHAN_MIN_SCORE,
+            );
+        }
+    }
+}
+
+/// A Russian–English dictionary learned from the rows with exactly one
+/// sentence in each language, each a Russian–English bead scored by the
+/// weaker of its two links to Kazakh.
+fn learn_from_rows(
+    refs: &[[Option<Vec<&str>>; 3]],
+    spans: &[Option<(usize, Vec<RowSpan>)>],
+) -> Lexicon {
+    let mut stems = Vec::new();
+    for (texts, s) in refs.iter().zip(spans) {
+        let (Some(ru), Some(en), Some((0, rows))) = (&texts[1], &texts[2], s) else {
+            continue;
+        };
+        let beads: Vec<Bead> = rows
+            .iter()
+            .filter(|r| r.cells.iter().all(|c| c.len() == 1))
+            .map(|r| Bead {
+                src: r.cells[1].clone(),
+                tgt: r.cells[2].clone(),
+                score: r.links.iter().map(|l| l.score).fold(1.0, f32::min),
+            })
+            .collect();
+        stems.push((sentence_stems(ru), sentence_stems(en), beads));
+    }
+    let docs: Vec<AlignedPair<'_>> = stems
+        .iter()
+        .map(|(s, t, b)| (&s[..], &t[..], &b[..]))
+        .collect();
+    let d = AlignOptions::default();
+    Lexicon::learn_from(&docs, d.lexicon_min_count, d.lexicon_min_dice)
 }

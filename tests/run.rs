@@ -291,3 +291,86 @@ fn the_config_names_the_aligner_resources() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("encodr"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_passage_kazakh_lacks_pairs_russian_with_english() {
+    // The Kazakh version lacks the third paragraph, which the Russian and
+    // English versions both have: its sentences must share rows with a
+    // Kazakh gap, not stand alone with two gaps each.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let versions = [
+        (
+            "kk",
+            vec![
+                "Үкімет 2019 жылы Атырау облысында 120 жаңа мектеп салды.",
+                "Астанада 2020 жылы 45 аурухана ашылды. Оларда 3000 дәрігер жұмыс істейді.",
+                "Ақтөбеде 2022 жылы 18 спорт кешені пайдалануға берілді.",
+                "Барлық жобаларға 950 млрд теңге жұмсалды.",
+            ],
+        ),
+        (
+            "ru",
+            vec![
+                "Правительство в 2019 году построило 120 новых школ в Атырауской области.",
+                "В Астане в 2020 году открыто 45 больниц. В них работают 3000 врачей.",
+                "В 2021 году в Шымкенте построено 300 новых жилых домов для молодых семей. Жители получили 75 ключей 14 мая.",
+                "В Актобе в 2022 году введены в эксплуатацию 18 спортивных комплексов.",
+                "На все проекты потрачено 950 млрд тенге.",
+            ],
+        ),
+        (
+            "en",
+            vec![
+                "In 2019 the government built 120 new schools in Atyrau region.",
+                "In Astana, 45 hospitals opened in 2020. They employ 3,000 doctors.",
+                "In 2021, 300 new apartment buildings for young families were built in Shymkent. Residents received 75 keys on 14 May.",
+                "In Aktobe, 18 sports complexes were commissioned in 2022.",
+                "All projects cost 950 billion tenge.",
+            ],
+        ),
+    ];
+    for (lang, paragraphs) in &versions {
+        fs::create_dir_all(corpus.join(lang)).unwrap();
+        fs::write(
+            corpus.join(lang).join("report.txt"),
+            paragraphs.join("\n\n"),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("o.jsonl");
+    assert_ok(&run_jsonl(&corpus, &out, &[]));
+    let rows = rows(&out);
+    let text = |r: &Value, lang: &str| r[lang]["text"].as_str().map(str::to_string);
+    let paired: Vec<(String, String)> = rows
+        .iter()
+        .filter(|r| r["kk"].is_null())
+        .filter_map(|r| Some((text(r, "ru")?, text(r, "en")?)))
+        .collect();
+    assert_eq!(
+        paired,
+        vec![
+            (
+                "В 2021 году в Шымкенте построено 300 новых жилых домов для молодых семей."
+                    .to_string(),
+                "In 2021, 300 new apartment buildings for young families were built in Shymkent."
+                    .to_string()
+            ),
+            (
+                "Жители получили 75 ключей 14 мая.".to_string(),
+                "Residents received 75 keys on 14 May.".to_string()
+            ),
+        ],
+        "{rows:#?}"
+    );
+    let beads = rows
+        .iter()
+        .find(|r| r["kk"].is_null() && !r["ru"].is_null())
+        .unwrap()["beads"]
+        .clone();
+    assert_eq!(beads[0]["pair"], "ru-en");
+    assert_eq!(beads[0]["shape"], "1-1");
+    // Every other row has its Kazakh sentence: nothing else was moved.
+    assert_eq!(rows.iter().filter(|r| r["kk"].is_null()).count(), 2);
+    assert_eq!(rows.len(), 7);
+}
