@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""End-to-end check of how `shanyraq run` pairs the Russian and English
+sentences that a Kazakh version lacks (BENCHMARKS.md, "Passages the Kazakh
+version lacks").
+
+Builds trilingual documents from FLORES-200 dev (consecutive articles, each
+line its own paragraph so that every sentence can be traced to its line),
+then, seeded: in half of the documents the Kazakh version loses a passage of
+2-4 lines that Russian and English keep; in a quarter, Russian and English
+each get an unrelated line (from another document) at a place where Kazakh
+has nothing. Runs the binary with --no-fill and counts, over the rows with
+a Kazakh gap and both Russian and English text, the pairs whose two cells
+come from the same FLORES lines.
+
+usage: scripts/orphan_eval.py [--bin target/release/shanyraq] [--data ../shared/data] [--seed N]
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="target/release/shanyraq")
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    d = os.path.join(args.data, "flores200-dev")
+    read = lambda f: [l.rstrip("\n") for l in open(os.path.join(d, f), encoding="utf-8")]
+    langs = {"kk": read("kaz_Cyrl.dev"), "ru": read("rus_Cyrl.dev"), "en": read("eng_Latn.dev")}
+    urls = [l.split("\t")[0] for l in read("metadata_dev.tsv")[1:]]
+    articles, start = [], 0
+    for i in range(1, len(urls) + 1):
+        if i == len(urls) or urls[i] != urls[i - 1]:
+            articles.append((start, i))
+            start = i
+    rng = random.Random(args.seed)
+    docs, k = [], 0
+    while k < len(articles):
+        take = rng.randint(2, 4)
+        group = articles[k:k + take]
+        docs.append(list(range(group[0][0], group[-1][1])))
+        k += take
+    lost, unrelated = 0, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        truth = {}
+        for n, ids in enumerate(docs):
+            version = {lang: list(ids) for lang in langs}
+            if rng.random() < 0.5 and len(ids) > 8:
+                at, size = rng.randint(2, len(ids) - 6), rng.randint(2, 4)
+                del version["kk"][at:at + size]
+                lost += size
+            elif rng.random() < 0.5 and len(ids) > 4:
+                # Each of ru and en gets an unrelated line where kk has none.
+                at = rng.randint(1, len(ids) - 2)
+                far = lambda: -1 - rng.randrange(len(urls))
+                version["ru"].insert(at, far())
+                version["en"].insert(at, far())
+                unrelated += 1
+            name = f"doc{n:03d}"
+            truth[name] = version
+            for lang, lines in version.items():
+                os.makedirs(os.path.join(tmp, "corpus", lang), exist_ok=True)
+                text = "\n\n".join(langs[lang][i if i >= 0 else -1 - i] for i in lines)
+                with open(os.path.join(tmp, "corpus", lang, name + ".txt"), "w", encoding="utf-8") as f:
+                    f.write(text + "\n")
+        out = os.path.join(tmp, "out.jsonl")
+        r = subprocess.run([args.bin, "-q", "run", os.path.join(tmp, "corpus"), "-o", out, "--no-fill"])
+        if r.returncode != 0:
+            sys.exit(f"shanyraq run failed with {r.returncode}")
+
+        # Sentence index -> FLORES line, from the segmenter (a blank line
+        # between paragraphs; negative lines are the unrelated insertions).
+        line_of = {}
+        for name in truth:
+            for lang in langs:
+                path = os.path.join(tmp, "corpus", lang, name + ".txt")
+                seg = subprocess.run([args.bin, "segment", "--lang", lang, path],
+                                     capture_output=True, text=True, check=True).stdout
+                owner, para, blank = [], 0, False
+                for l in seg.rstrip("\n").split("\n"):
+                    if l == "":
+                        blank = True
+                        continue
+                    if blank:
+                        para, blank = para + 1, False
+                    owner.append(truth[name][lang][para])
+                line_of[(name, lang)] = owner
+        rows = [json.loads(l) for l in open(out, encoding="utf-8")]
+    made = right = 0
+    for row in rows:
+        if row.get("kk") is not None or row.get("ru") is None or row.get("en") is None:
+            continue
+        cells = {}
+        for lang in ("ru", "en"):
+            a, b = row[lang]["sentences"]
+            cells[lang] = {line_of[(row["doc"], lang)][s] for s in range(a, b)}
+        made += 1
+        right += cells["ru"] == cells["en"] and min(cells["ru"]) >= 0
+    print(f"documents {len(docs)}, lines Kazakh lost {lost}, unrelated ru/en insertions {unrelated}")
+    print(f"ru-en rows with a Kazakh gap: {made}, right {right} "
+          f"(precision {right / max(made, 1):.3f}, {right} of {lost} lost lines paired: {right / max(lost, 1):.3f})")
+
+
+if __name__ == "__main__":
+    main()
