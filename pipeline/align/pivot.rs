@@ -414,6 +414,23 @@ mod tests {
         out
     }
 
+    /// Every sentence of each column (`totals[c]` of them) lies in exactly
+    /// one row, in order, and no row is empty.
+    fn covers(rows: &[RowSpan], totals: [usize; 3]) -> Result<(), TestCaseError> {
+        for (col, total) in totals.into_iter().enumerate() {
+            let mut next = 0;
+            for c in rows.iter().map(|r| &r.cells[col]).filter(|c| !c.is_empty()) {
+                prop_assert_eq!(c.start, next);
+                next = c.end;
+            }
+            prop_assert_eq!(next, total);
+        }
+        for r in rows {
+            prop_assert!(r.cells.iter().any(|c| !c.is_empty()));
+        }
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn every_sentence_in_exactly_one_row_in_order(
@@ -424,19 +441,7 @@ mod tests {
             let a = PairAlignment { column: 1, beads: beads(n, m1, &c1) };
             let b = PairAlignment { column: 2, beads: beads(n, m2, &c2) };
             let rows = merge(0, n, &[a, b]);
-            for (col, total) in [(0, n), (1, m1), (2, m2)] {
-                let mut next = 0;
-                for r in &rows {
-                    let c = &r.cells[col];
-                    if c.is_empty() { continue; }
-                    prop_assert_eq!(c.start, next);
-                    next = c.end;
-                }
-                prop_assert_eq!(next, total);
-            }
-            for r in &rows {
-                prop_assert!(r.cells.iter().any(|c| !c.is_empty()));
-            }
+            covers(&rows, [n, m1, m2])?;
         }
 
         #[test]
@@ -462,18 +467,8 @@ mod tests {
                 })
                 .collect();
             let paired = pair_orphans(0, rows, &found, &side, min_score);
-            for (col, total) in [(0, n), (1, m1), (2, m2)] {
-                let mut next = 0;
-                for r in &paired {
-                    let c = &r.cells[col];
-                    if c.is_empty() { continue; }
-                    prop_assert_eq!(c.start, next);
-                    next = c.end;
-                }
-                prop_assert_eq!(next, total);
-            }
+            covers(&paired, [n, m1, m2])?;
             for r in &paired {
-                prop_assert!(r.cells.iter().any(|c| !c.is_empty()));
                 prop_assert!(!r.links.is_empty());
             }
         }
