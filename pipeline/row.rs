@@ -273,7 +273,10 @@ fn pair_orphans(
 
 /// A Russian–English dictionary learned from the rows with exactly one
 /// sentence in each language, each a Russian–English bead scored by the
-/// weaker of its two links to Kazakh.
+/// weaker of its two links to Kazakh (documents with a Kazakh version:
+/// column 0 is their pivot). The stems are taken again here, though the
+/// kk–ru and kk–en aligners took them too: only a chunk with orphans pays
+/// for it, and the aligners' stems stay inside `align_documents`.
 fn learn_from_rows(
     refs: &[[Option<Vec<&str>>; 3]],
     spans: &[Option<(usize, Vec<RowSpan>)>],

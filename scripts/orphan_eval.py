@@ -7,8 +7,8 @@ Builds trilingual documents from FLORES-200 dev (consecutive articles, each
 line its own paragraph so that every sentence can be traced to its line),
 then, seeded: in half of the documents the Kazakh version loses a passage of
 2-4 lines that Russian and English keep; in a quarter, Russian and English
-each get an unrelated line (from another document) at a place where Kazakh
-has nothing. Runs the binary with --no-fill and counts, over the rows with
+each get an unrelated line (a random FLORES line, almost always of another
+document) at a place where Kazakh has nothing. Runs the binary with --no-fill and counts, over the rows with
 a Kazakh gap and both Russian and English text, the pairs whose two cells
 come from the same FLORES lines.
 

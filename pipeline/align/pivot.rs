@@ -93,15 +93,7 @@ pub fn merge(pivot: usize, n: usize, alignments: &[PairAlignment]) -> Vec<RowSpa
         }
         for (k, a) in alignments.iter().enumerate() {
             for b in &at_cut[k][p] {
-                let mut cells = [0..0, 0..0, 0..0];
-                cells[a.column] = b.tgt.clone();
-                let links = vec![Link {
-                    src: pivot,
-                    tgt: a.column,
-                    shape: (0, b.tgt.len()),
-                    score: b.score,
-                }];
-                rows.push(RowSpan { cells, links });
+                rows.push(insertion(pivot, a.column, b.tgt.clone(), b.score));
             }
         }
         if p == n {
@@ -129,6 +121,20 @@ pub fn merge(pivot: usize, n: usize, alignments: &[PairAlignment]) -> Vec<RowSpa
     rows
 }
 
+/// A row holding only `sentences` of `column`, inserted where the pivot has
+/// nothing for them; `score` is their bead's.
+fn insertion(pivot: usize, column: usize, sentences: Range<usize>, score: f32) -> RowSpan {
+    let mut cells = [0..0, 0..0, 0..0];
+    cells[column] = sentences.clone();
+    let links = vec![Link {
+        src: pivot,
+        tgt: column,
+        shape: (0, sentences.len()),
+        score,
+    }];
+    RowSpan { cells, links }
+}
+
 /// The deletion cost (see `AlignOptions::deletion_cost`) of the alignment
 /// that pairs orphans: sentences the pivot lacks in both other languages
 /// are often unrelated (each version's own addition), where the default
@@ -145,8 +151,8 @@ pub const ORPHAN_DELETION_COST: f64 = -3.0;
 pub const ORPHAN_MIN_SCORE: f32 = 0.5;
 
 /// The sentences two non-pivot languages hold at one cut of the pivot: the
-/// merged rows `rows`, whose cells in columns `a` and `b` cover `a_range`
-/// and `b_range`.
+/// merged rows `rows`, and for each of the two columns, its sentences
+/// there.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Orphans {
     /// The rows of the cut, a run with empty pivot cells.
@@ -212,24 +218,20 @@ pub fn pair_orphans(
             continue;
         };
         next.next();
-        // The cut's old rows are rebuilt from the beads below.
-        for _ in o.rows.start + 1..o.rows.end {
-            rows.next();
-        }
-        let ((a, ra), (b, rb)) = (&o.a, &o.b);
-        let alone = |column: usize, sentences: Range<usize>| {
-            let mut cells = [0..0, 0..0, 0..0];
-            cells[column] = sentences.clone();
-            RowSpan {
-                cells,
-                links: vec![Link {
-                    src: pivot,
-                    tgt: column,
-                    shape: (0, sentences.len()),
-                    score: 0.0,
-                }],
-            }
+        // The cut's old rows are rebuilt from the beads below; a sentence
+        // left alone keeps the score its old row gave it.
+        let old: Vec<RowSpan> = std::iter::once(row)
+            .chain(rows.by_ref().take(o.rows.len() - 1).map(|(_, r)| r))
+            .collect();
+        let alone = |column: usize, s: usize| {
+            let score = old
+                .iter()
+                .find(|r| r.cells[column].contains(&s))
+                .and_then(|r| r.links.first())
+                .map_or(0.0, |l| l.score);
+            insertion(pivot, column, s..s + 1, score)
         };
+        let ((a, ra), (b, rb)) = (&o.a, &o.b);
         for bead in beads {
             let sa = ra.start + bead.src.start..ra.start + bead.src.end;
             let sb = rb.start + bead.tgt.start..rb.start + bead.tgt.end;
@@ -247,8 +249,8 @@ pub fn pair_orphans(
                 continue;
             }
             // One row per sentence, as the pivot's insertions had.
-            out.extend(sa.map(|s| alone(*a, s..s + 1)));
-            out.extend(sb.map(|s| alone(*b, s..s + 1)));
+            out.extend(sa.map(|s| alone(*a, s)));
+            out.extend(sb.map(|s| alone(*b, s)));
         }
     }
     out
@@ -367,7 +369,9 @@ mod tests {
         );
         // Beads below the score keep their sentences apart, as before.
         let doubtful = [scored("[0]:[0]\n[1]:[1]", 0.3)];
+        let old_links = rows[1].links.clone();
         let apart = pair_orphans(0, rows, &found, &doubtful, 0.5);
+        assert_eq!(apart[1].links, old_links, "a sentence alone keeps its row");
         assert_eq!(
             cells(&apart),
             vec![
