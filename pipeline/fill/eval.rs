@@ -156,10 +156,7 @@ mod tests {
             .collect();
         let dir = tempfile::tempdir().unwrap();
         let mut cache = TranslationCache::open(dir.path()).unwrap();
-        let factory = Factory {
-            calls: std::cell::Cell::new(0),
-            fail: false,
-        };
+        let factory = Factory::new(false);
         let reports = evaluate(&rows, 12, &FillConfig::default(), &factory, &mut cache).unwrap();
         assert_eq!(reports.len(), 2);
         for r in &reports {
@@ -167,10 +164,7 @@ mod tests {
             assert!((r.bleu.unwrap() - 100.0).abs() < 1e-9, "{r:?}");
             assert!((r.chrf.unwrap() - 100.0).abs() < 1e-9, "{r:?}");
         }
-        let failing = Factory {
-            calls: std::cell::Cell::new(0),
-            fail: true,
-        };
+        let failing = Factory::new(true);
         let dir = tempfile::tempdir().unwrap();
         let mut cache = TranslationCache::open(dir.path()).unwrap();
         let reports = evaluate(&rows, 5, &FillConfig::default(), &failing, &mut cache).unwrap();

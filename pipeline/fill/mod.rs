@@ -276,6 +276,7 @@ pub fn fill(
 pub(crate) mod tests {
     use super::*;
     use std::cell::Cell as Counter;
+    use std::path::Path;
     use std::sync::Arc;
 
     use shanyraq_models::{Error as ModelError, Hypothesis};
@@ -300,6 +301,16 @@ pub(crate) mod tests {
     pub(crate) struct Factory {
         pub(crate) calls: Counter<usize>,
         pub(crate) fail: bool,
+    }
+
+    impl Factory {
+        /// A factory of [`Upper`] translators, or one whose loads all fail.
+        pub(crate) fn new(fail: bool) -> Factory {
+            Factory {
+                calls: Counter::new(0),
+                fail,
+            }
+        }
     }
 
     impl TranslatorFactory for Factory {
@@ -337,24 +348,26 @@ pub(crate) mod tests {
         ]
     }
 
-    #[test]
-    fn fills_exactly_the_gaps_from_the_best_human_cell() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut cache = TranslationCache::open(dir.path()).unwrap();
-        let factory = Factory {
-            calls: Counter::new(0),
-            fail: false,
-        };
-        let mut r = rows();
-        let before = r.clone();
-        let report = fill(
-            &mut r,
+    /// [`fill`] with the default settings and a cache in `dir`.
+    fn fill_with(rows: &mut [Row], factory: &dyn TranslatorFactory, dir: &Path) -> FillReport {
+        let mut cache = TranslationCache::open(dir).unwrap();
+        fill(
+            rows,
             &FillConfig::default(),
-            &factory,
+            factory,
             &mut cache,
             &mut |_, _| {},
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn fills_exactly_the_gaps_from_the_best_human_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let factory = Factory::new(false);
+        let mut r = rows();
+        let before = r.clone();
+        let report = fill_with(&mut r, &factory, dir.path());
         assert_eq!(r[0].cells[2].text, "БІР");
         assert_eq!(r[1].cells[1].text, "ЕКІ");
         assert_eq!(r[1].cells[2].text, "ЕКІ");
@@ -389,32 +402,12 @@ pub(crate) mod tests {
     #[test]
     fn a_rerun_hits_the_cache_for_every_gap() {
         let dir = tempfile::tempdir().unwrap();
-        let factory = Factory {
-            calls: Counter::new(0),
-            fail: false,
-        };
+        let factory = Factory::new(false);
         let mut first = rows();
-        fill(
-            &mut first,
-            &FillConfig::default(),
-            &factory,
-            &mut TranslationCache::open(dir.path()).unwrap(),
-            &mut |_, _| {},
-        )
-        .unwrap();
-        let failing = Factory {
-            calls: Counter::new(0),
-            fail: true,
-        };
+        fill_with(&mut first, &factory, dir.path());
+        let failing = Factory::new(true);
         let mut second = rows();
-        let report = fill(
-            &mut second,
-            &FillConfig::default(),
-            &failing,
-            &mut TranslationCache::open(dir.path()).unwrap(),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let report = fill_with(&mut second, &failing, dir.path());
         assert_eq!(first, second);
         assert!(!report.failed(), "no model needed: {report:?}");
         assert!(report
@@ -426,19 +419,9 @@ pub(crate) mod tests {
     #[test]
     fn a_broken_model_leaves_gaps_and_says_why() {
         let dir = tempfile::tempdir().unwrap();
-        let factory = Factory {
-            calls: Counter::new(0),
-            fail: true,
-        };
+        let factory = Factory::new(true);
         let mut r = rows();
-        let report = fill(
-            &mut r,
-            &FillConfig::default(),
-            &factory,
-            &mut TranslationCache::open(dir.path()).unwrap(),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let report = fill_with(&mut r, &factory, dir.path());
         assert!(report.failed());
         assert_eq!(r, rows());
         assert!(report.directions[0]
@@ -478,14 +461,7 @@ pub(crate) mod tests {
     fn an_empty_translation_leaves_its_gap_and_is_counted() {
         let dir = tempfile::tempdir().unwrap();
         let mut r = rows();
-        let report = fill(
-            &mut r,
-            &FillConfig::default(),
-            &MuteFactory,
-            &mut TranslationCache::open(dir.path()).unwrap(),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let report = fill_with(&mut r, &MuteFactory, dir.path());
         // `екі` (row 1) has gaps in ru and en: both stay gaps, counted as
         // empty, not as filled; `бір` (row 0, en) is filled.
         assert!(r[1].cells[1].is_gap() && r[1].cells[2].is_gap());
