@@ -252,7 +252,7 @@ fn pair_orphans(
             let (ru, en) = (ru.as_deref().unwrap_or(&[]), en.as_deref().unwrap_or(&[]));
             orphans
                 .iter()
-                .map(move |o| (&ru[o.a.1.clone()], &en[o.b.1.clone()]))
+                .map(move |o| (&ru[o.a.sentences.clone()], &en[o.b.sentences.clone()]))
         })
         .collect();
     let mut beads = aligner.align_documents(&docs).into_iter();

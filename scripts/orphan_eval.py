@@ -10,7 +10,10 @@ then, seeded: in half of the documents the Kazakh version loses a passage of
 each get an unrelated line (a random FLORES line, almost always of another
 document) at a place where Kazakh has nothing. Runs the binary with --no-fill and counts, over the rows with
 a Kazakh gap and both Russian and English text, the pairs whose two cells
-come from the same FLORES lines.
+come from the same FLORES lines. Also prints where each lost line's Russian
+and English sentences went (a row with Kazakh text, a row of their own, a
+ru-en row), and how many sentences of lines the Kazakh version has stand in
+rows without Kazakh.
 
 usage: scripts/orphan_eval.py [--bin target/release/shanyraq] [--data ../shared/data] [--seed N]
 """
@@ -91,6 +94,7 @@ def main():
                     owner.append(truth[name][lang][para])
                 line_of[(name, lang)] = owner
         rows = [json.loads(l) for l in open(out, encoding="utf-8")]
+    lost_lines = {(name, i) for name, v in truth.items() for i in set(v["ru"]) - set(v["kk"]) if i >= 0}
     made = right = 0
     for row in rows:
         if row.get("kk") is not None or row.get("ru") is None or row.get("en") is None:
@@ -101,7 +105,39 @@ def main():
             cells[lang] = {line_of[(row["doc"], lang)][s] for s in range(a, b)}
         made += 1
         right += cells["ru"] == cells["en"] and min(cells["ru"]) >= 0
+    # Where the lost lines went, per language: a row with Kazakh text
+    # (absorbed by the kk-ru or kk-en alignment), a row of their own, or a
+    # ru-en row.
+    fate = {}
+    for row in rows:
+        for lang in ("ru", "en"):
+            if row.get(lang) is None:
+                continue
+            a, b = row[lang]["sentences"]
+            for s in range(a, b):
+                key = (row["doc"], line_of[(row["doc"], lang)][s])
+                if key in lost_lines:
+                    where = "kk" if row.get("kk") is not None else (
+                        "pair" if row.get("ru") is not None and row.get("en") is not None else "alone")
+                    fate.setdefault((key, lang), set()).add(where)
+    # Sentences of lines the Kazakh version has, standing in rows without
+    # Kazakh: a kk-ru or kk-en alignment lost them (or pairing took them).
+    stray = 0
+    for row in rows:
+        if row.get("kk") is not None:
+            continue
+        for lang in ("ru", "en"):
+            if row.get(lang) is not None:
+                a, b = row[lang]["sentences"]
+                stray += sum(1 for s in range(a, b)
+                             if line_of[(row["doc"], lang)][s] in set(truth[row["doc"]]["kk"]))
+    counts = {}
+    for key in lost_lines:
+        both = "/".join("+".join(sorted(fate.get((key, lang), {"missing"}))) for lang in ("ru", "en"))
+        counts[both] = counts.get(both, 0) + 1
     print(f"documents {len(docs)}, lines Kazakh lost {lost}, unrelated ru/en insertions {unrelated}")
+    print(f"sentences of lines Kazakh has, in rows without Kazakh: {stray}")
+    print("lost lines by where their ru/en sentences went: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     print(f"ru-en rows with a Kazakh gap: {made}, right {right} "
           f"(precision {right / max(made, 1):.3f}, {right} of {lost} lost lines paired: {right / max(lost, 1):.3f})")
 

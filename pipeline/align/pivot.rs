@@ -16,7 +16,9 @@
 //! and [`pair_orphans`] rebuilds their rows from an alignment of the two
 //! other languages with each other, so a Russian sentence and its English
 //! translation share a row (with a Kazakh gap) instead of each standing
-//! alone with two gaps that filling would make up by machine.
+//! alone with two gaps that filling would make up by machine. A pivot bead
+//! at the passage's edge sometimes takes one of its sentences (see
+//! [`Window`]); the alignment at the cut may take it back.
 
 use std::ops::Range;
 
@@ -151,24 +153,59 @@ pub const ORPHAN_DELETION_COST: f64 = -3.0;
 pub const ORPHAN_MIN_SCORE: f32 = 0.5;
 
 /// The sentences two non-pivot languages hold at one cut of the pivot: the
-/// merged rows `rows`, and for each of the two columns, its sentences
-/// there.
+/// merged rows `rows`, and for each of the two columns a window of its
+/// sentences there.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Orphans {
     /// The rows of the cut, a run with empty pivot cells.
     pub rows: Range<usize>,
-    /// The first non-pivot column and its sentences at the cut.
-    pub a: (usize, Range<usize>),
-    /// The second non-pivot column and its sentences at the cut.
-    pub b: (usize, Range<usize>),
+    /// The first non-pivot column's window.
+    pub a: Window,
+    /// The second non-pivot column's window.
+    pub b: Window,
 }
 
-/// The cuts of `rows` (from [`merge`]) where both non-pivot columns have
-/// sentences the pivot has none for. Rows without a pivot cell stand only
-/// at cuts, so each run of them is one cut.
+/// One column's sentences at a cut of the pivot: those the pivot has none
+/// for, and possibly one borrowed from each neighbouring row.
+///
+/// A pivot alignment often takes the first or last sentence of a passage
+/// the pivot lacks into the neighbouring bead (`[4]:[4,5]` where `5` has
+/// no Kazakh counterpart), so the passage's Russian sentence sits in a
+/// Kazakh row while its English translation stands alone at the cut. A
+/// borrowed sentence leaves its row only if the alignment at the cut pairs
+/// it with a sentence the pivot lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// Row column of the language.
+    pub column: usize,
+    /// The sentences, borrowed ones included.
+    pub sentences: Range<usize>,
+    /// Whether the first sentence is the last of the row before the cut.
+    pub borrows_first: bool,
+    /// Whether the last sentence is the first of the row after the cut.
+    pub borrows_last: bool,
+}
+
+impl Window {
+    fn borrowed(&self, s: usize) -> bool {
+        (self.borrows_first && s == self.sentences.start)
+            || (self.borrows_last && s + 1 == self.sentences.end)
+    }
+}
+
+/// The cuts of `rows` (from [`merge`]) where a non-pivot column has
+/// sentences the pivot has none for, and the other column has some too,
+/// there or borrowed from a neighbouring row. Rows without a pivot cell
+/// stand only at cuts, so each run of them is one cut.
+///
+/// A row lends a column's edge sentence only where it holds more sentences
+/// of that column than of the pivot (a bead that took one sentence too
+/// many looks like that), and always keeps one.
 pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
     let others: Vec<usize> = (0..3).filter(|&c| c != pivot).collect();
     let mut found = Vec::new();
+    // The row after the last cut found, and what it lent that cut.
+    let mut lent: Option<(usize, [usize; 3])> = None;
     let mut i = 0;
     while i < rows.len() {
         if !rows[i].cells[pivot].is_empty() {
@@ -180,16 +217,54 @@ pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
             i += 1;
         }
         let run = &rows[start..i];
-        let cover = |c: usize| {
-            let cells = run.iter().map(|r| r.cells[c].clone());
-            span(cells.filter(|r| !r.is_empty()))
+        let spare = |row: usize, c: usize, taken: usize| {
+            let cells = &rows[row].cells;
+            cells[c].len() > cells[pivot].len() + taken
         };
-        let (a, b) = (cover(others[0]), cover(others[1]));
-        if !a.is_empty() && !b.is_empty() {
+        let window = |c: usize| {
+            let cells = run.iter().map(|r| r.cells[c].clone());
+            let own = span(cells.filter(|r| !r.is_empty()));
+            let taken = match lent {
+                Some((row, taken)) if row + 1 == start => taken[c],
+                _ => 0,
+            };
+            let first = start > 0 && spare(start - 1, c, taken);
+            let last = i < rows.len() && spare(i, c, 0);
+            // Without a sentence of its own at the cut, the column's
+            // position there is known only from a borrowed neighbour.
+            let from = match (first, own.is_empty(), last) {
+                (true, ..) => rows[start - 1].cells[c].end - 1,
+                (false, false, _) => own.start,
+                (false, true, true) => rows[i].cells[c].start,
+                (false, true, false) => 0,
+            };
+            let to = match (last, own.is_empty(), first) {
+                (true, ..) => rows[i].cells[c].start + 1,
+                (false, false, _) => own.end,
+                (false, true, true) => rows[start - 1].cells[c].end,
+                (false, true, false) => 0,
+            };
+            let window = Window {
+                column: c,
+                sentences: from..to,
+                borrows_first: first,
+                borrows_last: last,
+            };
+            (own, window)
+        };
+        let ((own_a, a), (own_b, b)) = (window(others[0]), window(others[1]));
+        if (!own_a.is_empty() || !own_b.is_empty())
+            && !a.sentences.is_empty()
+            && !b.sentences.is_empty()
+        {
+            let mut taken = [0; 3];
+            taken[a.column] = usize::from(a.borrows_last);
+            taken[b.column] = usize::from(b.borrows_last);
+            lent = Some((i, taken));
             found.push(Orphans {
                 rows: start..i,
-                a: (others[0], a),
-                b: (others[1], b),
+                a,
+                b,
             });
         }
     }
@@ -197,11 +272,12 @@ pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
 }
 
 /// Replaces the rows of each of `found` (from [`orphans`], in order) with
-/// rows built from `beads[k]`, an alignment of `found[k].a`'s sentences with
-/// `found[k].b`'s (indices from the start of each range). A bead with both
-/// sides scoring at least `min_score` becomes one row linking the two
-/// languages; every other sentence keeps a row of its own, as [`merge`]
-/// gave it.
+/// rows built from `beads[k]`, an alignment of `found[k].a`'s window with
+/// `found[k].b`'s (indices from the start of each window). A bead with both
+/// sides, scoring at least `min_score` and holding a sentence the pivot
+/// lacks becomes one row linking the two languages; a borrowed sentence
+/// in such a bead leaves its row for it. Every other sentence stays where
+/// [`merge`] put it: in its row, or in a row of its own.
 pub fn pair_orphans(
     pivot: usize,
     rows: Vec<RowSpan>,
@@ -209,15 +285,22 @@ pub fn pair_orphans(
     beads: &[Vec<Bead>],
     min_score: f32,
 ) -> Vec<RowSpan> {
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out: Vec<RowSpan> = Vec::with_capacity(rows.len());
     let mut next = found.iter().zip(beads).peekable();
+    // Sentences the next row gives up from its front, per column.
+    let mut give_up = [0usize; 3];
     let mut rows = rows.into_iter().enumerate();
-    while let Some((i, row)) = rows.next() {
+    while let Some((i, mut row)) = rows.next() {
         let Some(&(o, beads)) = next.peek().filter(|(o, _)| o.rows.start == i) else {
+            for (c, n) in give_up.iter_mut().enumerate() {
+                shrink(&mut row, c, *n, true);
+                *n = 0;
+            }
             out.push(row);
             continue;
         };
         next.next();
+        let before = out.len().checked_sub(1);
         // The cut's old rows are rebuilt from the beads below; a sentence
         // left alone keeps the score its old row gave it.
         let old: Vec<RowSpan> = std::iter::once(row)
@@ -231,17 +314,28 @@ pub fn pair_orphans(
                 .map_or(0.0, |l| l.score);
             insertion(pivot, column, s..s + 1, score)
         };
-        let ((a, ra), (b, rb)) = (&o.a, &o.b);
+        let (a, b) = (&o.a, &o.b);
         for bead in beads {
-            let sa = ra.start + bead.src.start..ra.start + bead.src.end;
-            let sb = rb.start + bead.tgt.start..rb.start + bead.tgt.end;
-            if !sa.is_empty() && !sb.is_empty() && bead.score >= min_score {
+            let sa = a.sentences.start + bead.src.start..a.sentences.start + bead.src.end;
+            let sb = b.sentences.start + bead.tgt.start..b.sentences.start + bead.tgt.end;
+            let own = sa.clone().any(|s| !a.borrowed(s)) || sb.clone().any(|s| !b.borrowed(s));
+            if !sa.is_empty() && !sb.is_empty() && bead.score >= min_score && own {
+                for w in [a, b] {
+                    let s = if w.column == a.column { &sa } else { &sb };
+                    if w.borrows_first && s.contains(&w.sentences.start) {
+                        let lender = before.expect("a row before the cut lent it");
+                        shrink(&mut out[lender], w.column, 1, false);
+                    }
+                    if w.borrows_last && s.contains(&(w.sentences.end - 1)) {
+                        give_up[w.column] = 1;
+                    }
+                }
                 let mut cells = [0..0, 0..0, 0..0];
-                cells[*a] = sa.clone();
-                cells[*b] = sb.clone();
+                cells[a.column] = sa.clone();
+                cells[b.column] = sb.clone();
                 let links = vec![Link {
-                    src: *a,
-                    tgt: *b,
+                    src: a.column,
+                    tgt: b.column,
                     shape: (sa.len(), sb.len()),
                     score: bead.score,
                 }];
@@ -249,11 +343,28 @@ pub fn pair_orphans(
                 continue;
             }
             // One row per sentence, as the pivot's insertions had.
-            out.extend(sa.map(|s| alone(*a, s)));
-            out.extend(sb.map(|s| alone(*b, s)));
+            out.extend(sa.filter(|&s| !a.borrowed(s)).map(|s| alone(a.column, s)));
+            out.extend(sb.filter(|&s| !b.borrowed(s)).map(|s| alone(b.column, s)));
         }
     }
     out
+}
+
+/// Takes `n` sentences of `column` off `row`'s front (or back), and out of
+/// the shape of the link that holds them.
+fn shrink(row: &mut RowSpan, column: usize, n: usize, front: bool) {
+    if n == 0 {
+        return;
+    }
+    let cell = &mut row.cells[column];
+    if front {
+        cell.start += n;
+    } else {
+        cell.end -= n;
+    }
+    for link in row.links.iter_mut().filter(|l| l.tgt == column) {
+        link.shape.1 -= n;
+    }
 }
 
 /// The smallest range covering consecutive ranges (empty ones included).
@@ -331,6 +442,16 @@ mod tests {
         beads
     }
 
+    /// A window of sentences the pivot lacks, none borrowed.
+    fn own(column: usize, sentences: Range<usize>) -> Window {
+        Window {
+            column,
+            sentences,
+            borrows_first: false,
+            borrows_last: false,
+        }
+    }
+
     #[test]
     fn a_passage_the_pivot_lacks_pairs_the_other_two() {
         // Kazakh lacks two sentences that Russian and English both have.
@@ -343,8 +464,8 @@ mod tests {
             found,
             vec![Orphans {
                 rows: 1..5,
-                a: (1, 1..3),
-                b: (2, 1..3),
+                a: own(1, 1..3),
+                b: own(2, 1..3),
             }]
         );
         let side = [scored("[0]:[0]\n[1]:[1]", 0.9)];
@@ -383,6 +504,70 @@ mod tests {
                 [1..2, 3..4, 3..4],
             ]
         );
+    }
+
+    #[test]
+    fn a_sentence_the_pivot_alignment_took_too_many_rejoins_its_translation() {
+        // kk–ru took Russian 1, which Kazakh lacks, into the first row;
+        // kk–en left its English translation alone at the cut.
+        let ru = pair(1, "[0]:[0,1]\n[1]:[2]");
+        let en = pair(2, "[0]:[0]\n[]:[1]\n[1]:[2]");
+        let rows = merge(0, 2, &[ru, en]);
+        let found = orphans(0, &rows);
+        let borrowed = Window {
+            borrows_first: true,
+            ..own(1, 1..2)
+        };
+        assert_eq!(
+            found,
+            vec![Orphans {
+                rows: 1..2,
+                a: borrowed,
+                b: own(2, 1..2),
+            }]
+        );
+        let paired = pair_orphans(0, rows.clone(), &found, &[scored("[0]:[0]", 0.9)], 0.5);
+        assert_eq!(
+            cells(&paired),
+            vec![[0..1, 0..1, 0..1], [0..0, 1..2, 1..2], [1..2, 2..3, 2..3],]
+        );
+        assert_eq!(
+            paired[0].links[0].shape,
+            (1, 1),
+            "the lender's link shrinks"
+        );
+        // Unpaired, the borrowed sentence stays in its row.
+        let apart = pair_orphans(0, rows.clone(), &found, &[scored("[0]:[0]", 0.3)], 0.5);
+        assert_eq!(apart, rows);
+    }
+
+    #[test]
+    fn borrowed_sentences_alone_do_not_leave_their_rows() {
+        // Both alignments took a sentence into the first row; English 2
+        // stands alone. A pair of the two borrowed sentences holds nothing
+        // the pivot lacks, so the row keeps them.
+        let ru = pair(1, "[0]:[0,1]\n[1]:[2]");
+        let en = pair(2, "[0]:[0,1]\n[]:[2]\n[1]:[3]");
+        let rows = merge(0, 2, &[ru, en]);
+        let found = orphans(0, &rows);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].a.sentences.clone(), found[0].b.sentences.clone()),
+            (1..2, 1..3)
+        );
+        let paired = pair_orphans(
+            0,
+            rows.clone(),
+            &found,
+            &[scored("[0]:[0]\n[]:[1]", 0.9)],
+            0.5,
+        );
+        assert_eq!(paired, rows);
+        // A row holding as many sentences as the pivot lends none.
+        let ru = pair(1, "[0]:[0]\n[]:[1]\n[1]:[2]");
+        let en = pair(2, "[0]:[0]\n[1]:[1]");
+        let rows = merge(0, 2, &[ru, en]);
+        assert!(orphans(0, &rows).is_empty());
     }
 
     #[test]
@@ -463,7 +648,7 @@ mod tests {
             let side: Vec<Vec<Bead>> = found
                 .iter()
                 .map(|o| {
-                    let mut bs = beads(o.a.1.len(), o.b.1.len(), &c3);
+                    let mut bs = beads(o.a.sentences.len(), o.b.sentences.len(), &c3);
                     for (k, b) in bs.iter_mut().enumerate() {
                         b.score = (k % 4) as f32 / 3.0;
                     }
@@ -474,6 +659,9 @@ mod tests {
             covers(&paired, [n, m1, m2])?;
             for r in &paired {
                 prop_assert!(!r.links.is_empty());
+                for l in &r.links {
+                    prop_assert_eq!(l.shape, (r.cells[l.src].len(), r.cells[l.tgt].len()));
+                }
             }
         }
     }
