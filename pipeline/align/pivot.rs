@@ -166,30 +166,30 @@ pub struct Orphans {
 }
 
 /// One column's sentences at a cut of the pivot: those the pivot has none
-/// for, and possibly one borrowed from each neighbouring row.
+/// for, and some borrowed from the neighbouring rows.
 ///
-/// A pivot alignment often takes the first or last sentence of a passage
+/// A pivot alignment often takes the first or last sentences of a passage
 /// the pivot lacks into the neighbouring bead (`[4]:[4,5]` where `5` has
 /// no Kazakh counterpart), so the passage's Russian sentence sits in a
 /// Kazakh row while its English translation stands alone at the cut. A
 /// borrowed sentence leaves its row only if the alignment at the cut pairs
-/// it with a sentence the pivot lacks.
+/// it, and every borrowed sentence between it and the cut, with sentences
+/// the pivot lacks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
     /// Row column of the language.
     pub column: usize,
     /// The sentences, borrowed ones included.
     pub sentences: Range<usize>,
-    /// Whether the first sentence is the last of the row before the cut.
-    pub borrows_first: bool,
-    /// Whether the last sentence is the first of the row after the cut.
-    pub borrows_last: bool,
+    /// How many of the first sentences are the last of the row before.
+    pub from_before: usize,
+    /// How many of the last sentences are the first of the row after.
+    pub from_after: usize,
 }
 
 impl Window {
     fn borrowed(&self, s: usize) -> bool {
-        (self.borrows_first && s == self.sentences.start)
-            || (self.borrows_last && s + 1 == self.sentences.end)
+        s < self.sentences.start + self.from_before || s + self.from_after >= self.sentences.end
     }
 }
 
@@ -198,9 +198,9 @@ impl Window {
 /// there or borrowed from a neighbouring row. Rows without a pivot cell
 /// stand only at cuts, so each run of them is one cut.
 ///
-/// A row lends a column's edge sentence only where it holds more sentences
-/// of that column than of the pivot (a bead that took one sentence too
-/// many looks like that), and always keeps one.
+/// A row lends a column's edge sentences only where it holds more
+/// sentences of that column than of the pivot (a bead that took too many
+/// looks like that), and no more than that excess.
 pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
     let others: Vec<usize> = (0..3).filter(|&c| c != pivot).collect();
     let mut found = Vec::new();
@@ -217,9 +217,9 @@ pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
             i += 1;
         }
         let run = &rows[start..i];
-        let spare = |row: usize, c: usize, taken: usize| {
+        let excess = |row: usize, c: usize, taken: usize| {
             let cells = &rows[row].cells;
-            cells[c].len() > cells[pivot].len() + taken
+            cells[c].len().saturating_sub(cells[pivot].len() + taken)
         };
         let window = |c: usize| {
             let cells = run.iter().map(|r| r.cells[c].clone());
@@ -228,18 +228,22 @@ pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
                 Some((row, taken)) if row + 1 == start => taken[c],
                 _ => 0,
             };
-            let first = start > 0 && spare(start - 1, c, taken);
-            let last = i < rows.len() && spare(i, c, 0);
+            let before = if start > 0 {
+                excess(start - 1, c, taken)
+            } else {
+                0
+            };
+            let after = if i < rows.len() { excess(i, c, 0) } else { 0 };
             // Without a sentence of its own at the cut, the column's
-            // position there is known only from a borrowed neighbour.
-            let from = match (first, own.is_empty(), last) {
-                (true, ..) => rows[start - 1].cells[c].end - 1,
+            // position there is known only from a lending neighbour.
+            let from = match (before > 0, own.is_empty(), after > 0) {
+                (true, ..) => rows[start - 1].cells[c].end - before,
                 (false, false, _) => own.start,
                 (false, true, true) => rows[i].cells[c].start,
                 (false, true, false) => 0,
             };
-            let to = match (last, own.is_empty(), first) {
-                (true, ..) => rows[i].cells[c].start + 1,
+            let to = match (after > 0, own.is_empty(), before > 0) {
+                (true, ..) => rows[i].cells[c].start + after,
                 (false, false, _) => own.end,
                 (false, true, true) => rows[start - 1].cells[c].end,
                 (false, true, false) => 0,
@@ -247,8 +251,8 @@ pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
             let window = Window {
                 column: c,
                 sentences: from..to,
-                borrows_first: first,
-                borrows_last: last,
+                from_before: before,
+                from_after: after,
             };
             (own, window)
         };
@@ -258,8 +262,8 @@ pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
             && !b.sentences.is_empty()
         {
             let mut taken = [0; 3];
-            taken[a.column] = usize::from(a.borrows_last);
-            taken[b.column] = usize::from(b.borrows_last);
+            taken[a.column] = a.from_after;
+            taken[b.column] = b.from_after;
             lent = Some((i, taken));
             found.push(Orphans {
                 rows: start..i,
@@ -275,9 +279,9 @@ pub fn orphans(pivot: usize, rows: &[RowSpan]) -> Vec<Orphans> {
 /// rows built from `beads[k]`, an alignment of `found[k].a`'s window with
 /// `found[k].b`'s (indices from the start of each window). A bead with both
 /// sides, scoring at least `min_score` and holding a sentence the pivot
-/// lacks becomes one row linking the two languages; a borrowed sentence
-/// in such a bead leaves its row for it. Every other sentence stays where
-/// [`merge`] put it: in its row, or in a row of its own.
+/// lacks becomes one row linking the two languages; borrowed sentences
+/// leave their row for such beads (see [`Window`]). Every other sentence
+/// stays where [`merge`] put it: in its row, or in a row of its own.
 pub fn pair_orphans(
     pivot: usize,
     rows: Vec<RowSpan>,
@@ -300,7 +304,6 @@ pub fn pair_orphans(
             continue;
         };
         next.next();
-        let before = out.len().checked_sub(1);
         // The cut's old rows are rebuilt from the beads below; a sentence
         // left alone keeps the score its old row gave it.
         let old: Vec<RowSpan> = std::iter::once(row)
@@ -315,21 +318,25 @@ pub fn pair_orphans(
             insertion(pivot, column, s..s + 1, score)
         };
         let (a, b) = (&o.a, &o.b);
-        for bead in beads {
-            let sa = a.sentences.start + bead.src.start..a.sentences.start + bead.src.end;
-            let sb = b.sentences.start + bead.tgt.start..b.sentences.start + bead.tgt.end;
-            let own = sa.clone().any(|s| !a.borrowed(s)) || sb.clone().any(|s| !b.borrowed(s));
-            if !sa.is_empty() && !sb.is_empty() && bead.score >= min_score && own {
-                for w in [a, b] {
-                    let s = if w.column == a.column { &sa } else { &sb };
-                    if w.borrows_first && s.contains(&w.sentences.start) {
-                        let lender = before.expect("a row before the cut lent it");
-                        shrink(&mut out[lender], w.column, 1, false);
-                    }
-                    if w.borrows_last && s.contains(&(w.sentences.end - 1)) {
-                        give_up[w.column] = 1;
-                    }
-                }
+        let placed: Vec<[Range<usize>; 2]> = beads
+            .iter()
+            .map(|bead| {
+                [
+                    a.sentences.start + bead.src.start..a.sentences.start + bead.src.end,
+                    b.sentences.start + bead.tgt.start..b.sentences.start + bead.tgt.end,
+                ]
+            })
+            .collect();
+        let paired = pairs(a, b, beads, &placed, min_score);
+        for (w, released) in [(a, &paired.released[0]), (b, &paired.released[1])] {
+            if released.0 > 0 {
+                let lender = out.len() - 1;
+                shrink(&mut out[lender], w.column, released.0, false);
+            }
+            give_up[w.column] = released.1;
+        }
+        for (k, [sa, sb]) in placed.into_iter().enumerate() {
+            if paired.beads[k] {
                 let mut cells = [0..0, 0..0, 0..0];
                 cells[a.column] = sa.clone();
                 cells[b.column] = sb.clone();
@@ -337,7 +344,7 @@ pub fn pair_orphans(
                     src: a.column,
                     tgt: b.column,
                     shape: (sa.len(), sb.len()),
-                    score: bead.score,
+                    score: beads[k].score,
                 }];
                 out.push(RowSpan { cells, links });
                 continue;
@@ -348,6 +355,75 @@ pub fn pair_orphans(
         }
     }
     out
+}
+
+/// Which beads of a cut's alignment become rows of two languages, and how
+/// many borrowed sentences each window releases to them (from the row
+/// before, from the row after).
+struct Paired {
+    beads: Vec<bool>,
+    released: [(usize, usize); 2],
+}
+
+/// Decides [`Paired`]: a bead pairs when both its sides hold sentences,
+/// it scores at least `min_score` and holds a sentence the pivot lacks; a
+/// borrowed sentence is released only with every borrowed one between it
+/// and the cut, and a bead holding a borrowed sentence that is not
+/// released does not pair. Unpairing a bead can keep another borrowed
+/// sentence in its row, so this runs until nothing changes.
+fn pairs(
+    a: &Window,
+    b: &Window,
+    beads: &[Bead],
+    placed: &[[Range<usize>; 2]],
+    min_score: f32,
+) -> Paired {
+    let windows = [a, b];
+    let mut paired: Vec<bool> = placed
+        .iter()
+        .zip(beads)
+        .map(|([sa, sb], bead)| {
+            let own = sa.clone().any(|s| !a.borrowed(s)) || sb.clone().any(|s| !b.borrowed(s));
+            !sa.is_empty() && !sb.is_empty() && bead.score >= min_score && own
+        })
+        .collect();
+    // The bead of each sentence, per window.
+    let bead_of: Vec<Vec<usize>> = (0..2)
+        .map(|side| {
+            let mut of = vec![0; windows[side].sentences.len()];
+            for (k, p) in placed.iter().enumerate() {
+                for s in p[side].clone() {
+                    of[s - windows[side].sentences.start] = k;
+                }
+            }
+            of
+        })
+        .collect();
+    loop {
+        let mut released = [(0, 0); 2];
+        for (side, w) in windows.iter().enumerate() {
+            let of = &bead_of[side];
+            let ok = |&i: &usize| paired[of[i]];
+            released[side].0 = (0..w.from_before).rev().take_while(ok).count();
+            released[side].1 = (of.len() - w.from_after..of.len()).take_while(ok).count();
+        }
+        let mut changed = false;
+        for (side, w) in windows.iter().enumerate() {
+            let (before, after) = released[side];
+            let n = w.sentences.len();
+            let kept = (0..w.from_before - before).chain(n - w.from_after + after..n);
+            for i in kept {
+                let k = bead_of[side][i];
+                changed |= std::mem::replace(&mut paired[k], false);
+            }
+        }
+        if !changed {
+            return Paired {
+                beads: paired,
+                released,
+            };
+        }
+    }
 }
 
 /// Takes `n` sentences of `column` off `row`'s front (or back), and out of
@@ -447,8 +523,8 @@ mod tests {
         Window {
             column,
             sentences,
-            borrows_first: false,
-            borrows_last: false,
+            from_before: 0,
+            from_after: 0,
         }
     }
 
@@ -515,7 +591,7 @@ mod tests {
         let rows = merge(0, 2, &[ru, en]);
         let found = orphans(0, &rows);
         let borrowed = Window {
-            borrows_first: true,
+            from_before: 1,
             ..own(1, 1..2)
         };
         assert_eq!(
@@ -539,6 +615,45 @@ mod tests {
         // Unpaired, the borrowed sentence stays in its row.
         let apart = pair_orphans(0, rows.clone(), &found, &[scored("[0]:[0]", 0.3)], 0.5);
         assert_eq!(apart, rows);
+    }
+
+    #[test]
+    fn borrowed_sentences_leave_only_with_those_between_them_and_the_cut() {
+        // A 1-3 bead took Russian 1 and 2; English 1 and 2 stand alone.
+        let ru = pair(1, "[0]:[0,1,2]\n[1]:[3]");
+        let en = pair(2, "[0]:[0]\n[]:[1]\n[]:[2]\n[1]:[3]");
+        let rows = merge(0, 2, &[ru, en]);
+        let found = orphans(0, &rows);
+        assert_eq!(
+            (found[0].a.sentences.clone(), found[0].a.from_before),
+            (1..3, 2)
+        );
+        let with_scores = |first: f32, second: f32| {
+            let mut beads = parse_beads("[0]:[0]\n[1]:[1]").unwrap();
+            (beads[0].score, beads[1].score) = (first, second);
+            pair_orphans(0, rows.clone(), &found, &[beads], 0.5)
+        };
+        assert_eq!(
+            cells(&with_scores(0.9, 0.9)),
+            vec![
+                [0..1, 0..1, 0..1],
+                [0..0, 1..2, 1..2],
+                [0..0, 2..3, 2..3],
+                [1..2, 3..4, 3..4],
+            ]
+        );
+        // Russian 2 stays, so Russian 1, before it, cannot leave either.
+        assert_eq!(with_scores(0.9, 0.3), rows);
+        // Russian 2 leaves alone; Russian 1 stays and English 1 keeps its row.
+        assert_eq!(
+            cells(&with_scores(0.3, 0.9)),
+            vec![
+                [0..1, 0..2, 0..1],
+                [0..0, 0..0, 1..2],
+                [0..0, 2..3, 2..3],
+                [1..2, 3..4, 3..4],
+            ]
+        );
     }
 
     #[test]
@@ -586,9 +701,19 @@ mod tests {
         let (mut i, mut j, mut k) = (0, 0, 0);
         let mut out = Vec::new();
         while i < n || j < m {
-            let c = choices.get(k).copied().unwrap_or(0) % 6;
+            let c = choices.get(k).copied().unwrap_or(0) % 8;
             k += 1;
-            let (di, dj) = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2)][c as usize];
+            let shapes = [
+                (1, 1),
+                (1, 0),
+                (0, 1),
+                (2, 1),
+                (1, 2),
+                (2, 2),
+                (1, 3),
+                (3, 1),
+            ];
+            let (di, dj) = shapes[c as usize];
             let (di, dj) = ((di).min(n - i), (dj).min(m - j));
             if di == 0 && dj == 0 {
                 continue;
