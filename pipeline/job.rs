@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::align::pairing::Pairing;
 use crate::document::SegmentedDocument;
 use crate::error::{Error, Result};
 use crate::export::{ExportSummary, RowSink};
@@ -19,7 +20,7 @@ use crate::fill::cache::TranslationCache;
 use crate::fill::config::FillConfig;
 use crate::fill::{self, FillReport, TranslatorFactory};
 use crate::ingest::{self, DocumentFiles};
-use crate::lang::CORPUS_LANGS;
+use crate::lang::{Lang, CORPUS_LANGS};
 use crate::row::{DocumentSet, Row};
 
 /// Documents processed together; large enough to keep both cores busy,
@@ -199,8 +200,8 @@ fn align_all(
         let (sets, errs): (Vec<DocumentSet>, Vec<Vec<Error>>) = chunk.par_iter().map(load).unzip();
         // A chunk's documents are aligned together: the aligner learns its
         // dictionary from all of them.
-        let chunk_rows = crate::row::rows_of(&sets, resources);
-        for ((set, errs), set_rows) in sets.iter().zip(errs).zip(chunk_rows) {
+        let aligned = crate::row::rows_of(&sets, resources);
+        for ((set, errs), aligned) in sets.iter().zip(errs).zip(aligned) {
             for e in errs {
                 if opts.skip_invalid {
                     warn(summary, format!("skipped: {e}"));
@@ -209,7 +210,8 @@ fn align_all(
                 }
             }
             check_set(set, summary);
-            rows.extend(set_rows);
+            check_pairings(set, &aligned.pairings, summary);
+            rows.extend(aligned.rows);
             done += 1;
             progress(Stage::Align, done, total);
         }
@@ -267,6 +269,46 @@ fn check_set(set: &DocumentSet, summary: &mut JobSummary) {
             format!(
                 "document `{}` exists in {} only; the other languages are gaps",
                 set.id, present[0]
+            ),
+        );
+    }
+}
+
+/// Warns about versions that do not look like translations of the pivot
+/// version (a file named after the wrong document, say): their rows are
+/// written, but pair sentences that do not translate each other.
+fn check_pairings(set: &DocumentSet, pairings: &[(Lang, Lang, Pairing)], summary: &mut JobSummary) {
+    let path = |lang: Lang| {
+        let c = lang.column().expect("a corpus language");
+        set.versions[c]
+            .as_ref()
+            .map(|d| d.doc.path.display().to_string())
+    };
+    for &(src, tgt, p) in pairings {
+        tracing::debug!(
+            "pairing check {} {}-{}: {} of {} sentences in one-to-one beads sharing evidence",
+            set.id,
+            src.code(),
+            tgt.code(),
+            p.sharing,
+            p.shorter()
+        );
+        if !p.doubtful() {
+            continue;
+        }
+        let (Some(a), Some(b)) = (path(src), path(tgt)) else {
+            continue;
+        };
+        warn(
+            summary,
+            format!(
+                "{b} does not look like a translation of {a}: of the {1} sentences of the \
+                 shorter one, only {0} align one to one with a sentence sharing a number, name \
+                 or word; check that both files are versions of document `{2}` (its rows were \
+                 written all the same)",
+                p.sharing,
+                p.shorter(),
+                set.id
             ),
         );
     }

@@ -6,8 +6,11 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::align::embed::SharedEmbedder;
 use crate::align::lexicon::{sentence_stems, AlignedPair, Lexicon};
+use crate::align::pairing::{self, Pairing};
 use crate::align::pivot::{self, Link, Orphans, PairAlignment, RowSpan};
 use crate::align::{AlignOptions, Aligner, AnchorAligner, Bead, DocumentPair};
 use crate::document::SegmentedDocument;
@@ -152,12 +155,22 @@ impl DocumentSet {
     }
 }
 
+/// One document's rows, and how its versions held up as versions of one
+/// text ([`pairing::check`], per aligned pair of languages).
+#[derive(Debug, Clone, Default)]
+pub struct AlignedDocument {
+    /// The rows, in order.
+    pub rows: Vec<Row>,
+    /// `(pivot, other language, check)` per version aligned with the pivot.
+    pub pairings: Vec<(Lang, Lang, Pairing)>,
+}
+
 /// Aligns the versions of each document with its pivot version and builds
-/// its rows; one list of rows per document, in order. The pairs of the
-/// same two languages are aligned together
+/// its rows; one [`AlignedDocument`] per document, in order. The pairs of
+/// the same two languages are aligned together
 /// ([`Aligner::align_documents`]), so the dictionary the aligner learns
 /// from its input comes from all of these documents, not one.
-pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>> {
+pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<AlignedDocument> {
     let texts: Vec<[Option<Vec<String>>; 3]> = sets
         .iter()
         .map(|set| std::array::from_fn(|c| set.versions[c].as_ref().map(SegmentedDocument::texts)))
@@ -182,6 +195,7 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>
         }
     }
     let mut alignments: Vec<Vec<PairAlignment>> = vec![Vec::new(); sets.len()];
+    let mut pairings: Vec<Vec<(Lang, Lang, Pairing)>> = vec![Vec::new(); sets.len()];
     for ((pivot, column), members) in pairs {
         let version = |k: usize, c: usize| refs[k][c].as_deref().expect("both versions present");
         let docs: Vec<DocumentPair<'_>> = members
@@ -193,8 +207,16 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>
             dictionary: resources.get(src, tgt),
             ..AlignOptions::with_encoder(resources.1.clone())
         };
+        let dictionary = opts.dictionary.clone();
         let aligner = AnchorAligner::with_options(src, tgt, opts);
-        for (&k, beads) in members.iter().zip(aligner.align_documents(&docs)) {
+        let aligned = aligner.align_documents(&docs);
+        let checks: Vec<Pairing> = docs
+            .par_iter()
+            .zip(&aligned)
+            .map(|((s, t), beads)| pairing::check(s, t, (src, tgt), beads, dictionary.as_deref()))
+            .collect();
+        for ((&k, beads), check) in members.iter().zip(aligned).zip(checks) {
+            pairings[k].push((src, tgt, check));
             alignments[k].push(PairAlignment { column, beads });
         }
     }
@@ -208,7 +230,11 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<Vec<Row>
     pair_orphans(&refs, &mut spans, resources);
     sets.iter()
         .zip(spans)
-        .map(|(set, s)| s.map_or_else(Vec::new, |(_, spans)| set.rows_from(spans)))
+        .zip(pairings)
+        .map(|((set, s), pairings)| AlignedDocument {
+            rows: s.map_or_else(Vec::new, |(_, spans)| set.rows_from(spans)),
+            pairings,
+        })
         .collect()
 }
 

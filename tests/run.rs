@@ -374,3 +374,94 @@ fn a_passage_kazakh_lacks_pairs_russian_with_english() {
     assert_eq!(rows.iter().filter(|r| r["kk"].is_null()).count(), 2);
     assert_eq!(rows.len(), 7);
 }
+
+#[test]
+fn a_version_of_another_document_is_reported() {
+    // ru/b.txt holds another text than kk/b.txt (a file named after the
+    // wrong document); ru/a.txt is the Russian of kk/a.txt.
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    let cities = [
+        ("Атырау", "Атырау"),
+        ("Ақтөбе", "Актобе"),
+        ("Шымкент", "Шымкент"),
+        ("Павлодар", "Павлодар"),
+        ("Қостанай", "Костанай"),
+        ("Орал", "Уральск"),
+        ("Тараз", "Тараз"),
+        ("Семей", "Семей"),
+        ("Түркістан", "Туркестан"),
+        ("Көкшетау", "Кокшетау"),
+    ];
+    let kk: Vec<String> = cities
+        .iter()
+        .enumerate()
+        .map(|(i, (city, _))| {
+            format!(
+                "{} жылы {city} қаласында {} жаңа мектеп салынды.",
+                2010 + i,
+                12 * i + 5
+            )
+        })
+        .collect();
+    let ru: Vec<String> = cities
+        .iter()
+        .enumerate()
+        .map(|(i, (_, city))| {
+            format!(
+                "В {} году в городе {city} построено {} новых школ.",
+                2010 + i,
+                12 * i + 5
+            )
+        })
+        .collect();
+    let other: Vec<String> = (0..10)
+        .map(|i| {
+            format!(
+                "Оркестр сыграл симфонию номер {} для {} слушателей в зале «Классика».",
+                i + 1,
+                300 + 17 * i
+            )
+        })
+        .collect();
+    for (lang, doc, text) in [
+        ("kk", "a", &kk),
+        ("ru", "a", &ru),
+        ("kk", "b", &kk),
+        ("ru", "b", &other),
+    ] {
+        fs::create_dir_all(c.join(lang)).unwrap();
+        fs::write(c.join(lang).join(format!("{doc}.txt")), text.join("\n\n")).unwrap();
+    }
+    let out = dir.path().join("o.jsonl");
+    let report = dir.path().join("report.json");
+    let o = run_jsonl(&c, &out, &["--report", report.to_str().unwrap()]);
+    assert_ok(&o);
+    let err = stderr(&o);
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("does not look like a translation"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].contains("b.txt") && warned[0].contains("document `b`"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(warnings
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("document `b`")));
+    // The rows are written all the same: nothing is lost.
+    for lang in ["kk", "ru"] {
+        let held: u64 = rows(&out)
+            .iter()
+            .filter(|r| r["doc"] == "b" && !r[lang].is_null())
+            .map(|r| {
+                let s = &r[lang]["sentences"];
+                s[1].as_u64().unwrap() - s[0].as_u64().unwrap()
+            })
+            .sum();
+        assert_eq!(held, 10, "{lang}");
+    }
+}

@@ -14,6 +14,7 @@ pub mod gold;
 pub mod length;
 pub mod lexicon;
 mod numbers;
+pub mod pairing;
 pub mod pivot;
 
 use std::ops::Range;
