@@ -384,3 +384,60 @@ fn directories_align_as_one_corpus() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--out-dir"));
 }
+
+#[test]
+fn two_texts_that_do_not_translate_each_other_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, lines: Vec<String>| {
+        let path = dir.path().join(name);
+        fs::write(&path, lines.join("\n") + "\n").unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let kk = write(
+        "kk.txt",
+        (0..10)
+            .map(|i| format!("{} жылы {} жаңа мектеп салынды.", 2010 + i, 12 * i + 5))
+            .collect(),
+    );
+    let ru = write(
+        "ru.txt",
+        (0..10)
+            .map(|i| format!("В {} году построено {} новых школ.", 2010 + i, 12 * i + 5))
+            .collect(),
+    );
+    let other = write(
+        "other.txt",
+        (0..10)
+            .map(|i| {
+                format!(
+                    "Оркестр сыграл симфонию номер {} для {} слушателей.",
+                    i + 1,
+                    300 + 17 * i
+                )
+            })
+            .collect(),
+    );
+    let align = |tgt: &str| {
+        let args = [
+            "align",
+            "--presegmented",
+            "--src-lang",
+            "kk",
+            "--tgt-lang",
+            "ru",
+            &kk,
+            tgt,
+        ];
+        let o = shanyraq(&args);
+        assert_ok(&o);
+        // The beads are written all the same.
+        assert!(!stdout(&o).is_empty());
+        stderr(&o)
+    };
+    assert!(!align(&ru).contains("does not look like a translation"));
+    let err = align(&other);
+    assert!(
+        err.contains("other.txt does not look like a translation of"),
+        "{err}"
+    );
+}

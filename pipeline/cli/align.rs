@@ -14,6 +14,7 @@ use super::segment::read_input;
 use crate::align::embed::{self, SharedEmbedder};
 use crate::align::gold::{format_bead, parse_gold, score, AlignmentScores};
 use crate::align::lexicon::Lexicon;
+use crate::align::pairing;
 use crate::align::{AlignOptions, Aligner, AnchorAligner, Bead, LengthAligner};
 use crate::document::{Document, SegmentedDocument};
 use crate::lang::Lang;
@@ -156,7 +157,16 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
     let tgt = sentences(&args.tgt, args.tgt_lang, args.presegmented)?;
     let src_refs: Vec<&str> = src.iter().map(String::as_str).collect();
     let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
-    let beads = build_aligner(&args)?.align(&src_refs, &tgt_refs);
+    let dictionary = dictionary(&args)?;
+    let beads = build_aligner(&args, dictionary.clone()).align(&src_refs, &tgt_refs);
+    let paths = (args.src.as_path(), args.tgt.as_path());
+    check_pairing(
+        &args,
+        paths,
+        (&src_refs, &tgt_refs),
+        &beads,
+        dictionary.as_ref(),
+    );
     let mut out = io::BufWriter::new(io::stdout().lock());
     if let Some(gold_path) = &args.gold {
         let gold = read_gold(gold_path)?;
@@ -169,22 +179,50 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The aligner the arguments ask for, with its dictionary and encoder.
-pub(super) fn build_aligner(args: &AlignArgs) -> anyhow::Result<Box<dyn Aligner>> {
-    let dictionary = match &args.dict {
+/// The dictionary the arguments ask for: `--dict`, else the built-in one
+/// for the pair unless `--no-builtin-dict`.
+pub(super) fn dictionary(args: &AlignArgs) -> anyhow::Result<Option<Lexicon>> {
+    Ok(match &args.dict {
         Some(path) => Some(Lexicon::read_hunalign(path)?),
         // One document teaches the second pass few word pairs of its own:
         // a dictionary helps most here.
         None if !args.no_builtin_dict => Lexicon::shipped(args.src_lang, args.tgt_lang),
         None => None,
-    };
-    Ok(args.aligner.build(
+    })
+}
+
+/// The aligner the arguments ask for, with `dictionary` and the encoder.
+pub(super) fn build_aligner(args: &AlignArgs, dictionary: Option<Lexicon>) -> Box<dyn Aligner> {
+    args.aligner.build(
         args.src_lang,
         args.tgt_lang,
         dictionary,
         embed::load_or_warn(&args.encoder, args.encoder_float32),
         args.embedding_weight,
-    ))
+    )
+}
+
+/// Warns when `tgt_path` does not look like a translation of `src_path`
+/// ([`pairing::check`]); the beads are written all the same.
+pub(super) fn check_pairing(
+    args: &AlignArgs,
+    (src_path, tgt_path): (&Path, &Path),
+    (src, tgt): (&[&str], &[&str]),
+    beads: &[Bead],
+    dictionary: Option<&Lexicon>,
+) {
+    let p = pairing::check(src, tgt, (args.src_lang, args.tgt_lang), beads, dictionary);
+    if p.doubtful() {
+        tracing::warn!(
+            "{} does not look like a translation of {}: of the {} sentences of the shorter one, \
+             only {} align one to one with a sentence sharing a number, name or word; check \
+             that both are versions of one text",
+            tgt_path.display(),
+            src_path.display(),
+            p.shorter(),
+            p.sharing
+        );
+    }
 }
 
 /// A gold file's beads, its path named in any error.

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use super::align::{build_aligner, print_scores, read_gold, sentences, write_beads};
+use super::align::{build_aligner, check_pairing, dictionary, print_scores, read_gold};
+use super::align::{sentences, write_beads};
 use super::align::{AlignArgs, AlignFormat};
 use crate::align::gold::{ids_of, score_documents};
 use crate::align::DocumentPair;
@@ -37,8 +38,14 @@ pub fn run(args: &AlignArgs) -> anyhow::Result<ExitCode> {
     }
     let refs: Vec<(Vec<&str>, Vec<&str>)> = texts.iter().map(|(s, t)| (side(s), side(t))).collect();
     let docs: Vec<DocumentPair<'_>> = refs.iter().map(|(s, t)| (&s[..], &t[..])).collect();
-    let aligned = build_aligner(args)?.align_documents(&docs);
+    let dictionary = dictionary(args)?;
+    let aligned = build_aligner(args, dictionary.clone()).align_documents(&docs);
     tracing::info!("aligned {} document pairs as one corpus", names.len());
+    for ((name, beads), &(src, tgt)) in names.iter().zip(&aligned).zip(&docs) {
+        let paths = (args.src.join(name), args.tgt.join(name));
+        let paths = (paths.0.as_path(), paths.1.as_path());
+        check_pairing(args, paths, (src, tgt), beads, dictionary.as_ref());
+    }
 
     if let Some(gold_dir) = &args.gold {
         if !gold_dir.is_dir() {
