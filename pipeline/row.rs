@@ -10,8 +10,9 @@ use rayon::prelude::*;
 
 use crate::align::embed::SharedEmbedder;
 use crate::align::lexicon::{sentence_stems, AlignedPair, Lexicon};
+use crate::align::orphans::{self, Orphans};
 use crate::align::pairing::{self, Pairing};
-use crate::align::pivot::{self, Link, Orphans, PairAlignment, RowSpan};
+use crate::align::pivot::{self, Link, PairAlignment, RowSpan};
 use crate::align::{AlignOptions, Aligner, AnchorAligner, Bead, DocumentPair};
 use crate::document::SegmentedDocument;
 use crate::lang::{Lang, CORPUS_LANGS};
@@ -240,7 +241,7 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<AlignedD
 
 /// Aligns the Russian and English sentences that stand where a Kazakh
 /// version lacks them with each other, so that they share rows (see
-/// [`pivot::pair_orphans`]). The word pairs for it are learned from the
+/// [`orphans::pair_orphans`]). The word pairs for it are learned from the
 /// rows that hold one sentence of each language: the pivot has aligned
 /// Russian with English there already.
 fn pair_orphans(
@@ -253,7 +254,7 @@ fn pair_orphans(
         .enumerate()
         .filter_map(|(k, s)| {
             let (pivot, rows) = s.as_ref()?;
-            let o = pivot::orphans(*pivot, rows);
+            let o = orphans::orphans(*pivot, rows);
             (!o.is_empty()).then_some((k, o))
         })
         .collect();
@@ -266,7 +267,7 @@ fn pair_orphans(
         .get(src, tgt)
         .unwrap_or_else(|| Arc::new(learn_from_rows(refs, spans)));
     let opts = AlignOptions {
-        deletion_cost: pivot::ORPHAN_DELETION_COST,
+        deletion_cost: orphans::ORPHAN_DELETION_COST,
         dictionary: Some(dictionary),
         ..AlignOptions::default()
     };
@@ -286,12 +287,12 @@ fn pair_orphans(
         let doc_beads: Vec<Vec<Bead>> = beads.by_ref().take(orphans.len()).collect();
         if let Some((pivot, rows)) = &mut spans[k] {
             let merged = std::mem::take(rows);
-            *rows = pivot::pair_orphans(
+            *rows = orphans::pair_orphans(
                 *pivot,
                 merged,
                 &orphans,
                 &doc_beads,
-                pivot::ORPHAN_MIN_SCORE,
+                orphans::ORPHAN_MIN_SCORE,
             );
         }
     }

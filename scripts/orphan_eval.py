@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 
+from evaldocs import paragraph_owners, read_set
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -32,15 +34,7 @@ def main():
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    d = os.path.join(args.data, "flores200-dev")
-    read = lambda f: [l.rstrip("\n") for l in open(os.path.join(d, f), encoding="utf-8")]
-    langs = {"kk": read("kaz_Cyrl.dev"), "ru": read("rus_Cyrl.dev"), "en": read("eng_Latn.dev")}
-    urls = [l.split("\t")[0] for l in read("metadata_dev.tsv")[1:]]
-    articles, start = [], 0
-    for i in range(1, len(urls) + 1):
-        if i == len(urls) or urls[i] != urls[i - 1]:
-            articles.append((start, i))
-            start = i
+    langs, articles, _ = read_set(args.data, "flores")
     rng = random.Random(args.seed)
     docs, k = [], 0
     while k < len(articles):
@@ -60,7 +54,7 @@ def main():
             elif rng.random() < 0.5 and len(ids) > 4:
                 # Each of ru and en gets an unrelated line where kk has none.
                 at = rng.randint(1, len(ids) - 2)
-                far = lambda: -1 - rng.randrange(len(urls))
+                far = lambda: -1 - rng.randrange(len(langs["kk"]))
                 version["ru"].insert(at, far())
                 version["en"].insert(at, far())
                 unrelated += 1
@@ -82,16 +76,7 @@ def main():
         for name in truth:
             for lang in langs:
                 path = os.path.join(tmp, "corpus", lang, name + ".txt")
-                seg = subprocess.run([args.bin, "segment", "--lang", lang, path],
-                                     capture_output=True, text=True, check=True).stdout
-                owner, para, blank = [], 0, False
-                for l in seg.rstrip("\n").split("\n"):
-                    if l == "":
-                        blank = True
-                        continue
-                    if blank:
-                        para, blank = para + 1, False
-                    owner.append(truth[name][lang][para])
+                owner = [truth[name][lang][p] for p in paragraph_owners(args.bin, path, lang)]
                 line_of[(name, lang)] = owner
         rows = [json.loads(l) for l in open(out, encoding="utf-8")]
     lost_lines = {(name, i) for name, v in truth.items() for i in set(v["ru"]) - set(v["kk"]) if i >= 0}

@@ -28,32 +28,7 @@ import subprocess
 import sys
 import tempfile
 
-
-def flores(data):
-    d = os.path.join(data, "flores200-dev")
-    read = lambda f: [l.rstrip("\n") for l in open(os.path.join(d, f), encoding="utf-8")]
-    langs = {"kk": read("kaz_Cyrl.dev"), "ru": read("rus_Cyrl.dev"), "en": read("eng_Latn.dev")}
-    urls = [l.split("\t")[0] for l in read("metadata_dev.tsv")[1:]]
-    articles, start = [], 0
-    for i in range(1, len(urls) + 1):
-        if i == len(urls) or urls[i] != urls[i - 1]:
-            articles.append((start, i))
-            start = i
-    return langs, articles
-
-
-def ntrex(data):
-    d = os.path.join(data, "ntrex128")
-    read = lambda f: [l.rstrip("\n") for l in open(os.path.join(d, f), encoding="utf-8")]
-    langs = {"kk": read("NTREX-128/newstest2019-ref.kaz.txt"), "ru": read("NTREX-128/newstest2019-ref.rus.txt"),
-             "en": read("NTREX-128/newstest2019-src.eng.txt")}
-    ids = read("DOCUMENT_IDS.tsv")
-    articles, start = [], 0
-    for i in range(1, len(ids) + 1):
-        if i == len(ids) or ids[i] != ids[i - 1]:
-            articles.append((start, i))
-            start = i
-    return langs, articles
+from evaldocs import read_set
 
 
 def paragraphs(lines, rng):
@@ -77,13 +52,14 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--set", choices=["flores", "ntrex"], default="flores")
     args = ap.parse_args()
-    langs, articles = (flores if args.set == "flores" else ntrex)(args.data)
+    langs, articles, group = read_set(args.data, args.set)
     rng = random.Random(args.seed)
     docs, k = [], 0
     while k < len(articles):
-        take = rng.randint(2, 4) if args.set == "flores" else 1
-        group = articles[k:k + take]
-        docs.append(list(range(group[0][0], group[-1][1])))
+        # (A draw only where there is a choice, as the published figures had.)
+        take = rng.randint(*group) if group[0] != group[1] else group[0]
+        span = articles[k:k + take]
+        docs.append(list(range(span[0][0], span[-1][1])))
         k += take
     kinds = {}
     with tempfile.TemporaryDirectory() as tmp:

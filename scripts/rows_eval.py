@@ -24,28 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-LANGS = ("kk", "ru", "en")
-
-
-def read_set(data, which):
-    if which == "flores":
-        d = os.path.join(data, "flores200-dev")
-        files = {"kk": "kaz_Cyrl.dev", "ru": "rus_Cyrl.dev", "en": "eng_Latn.dev"}
-        ids = [l.split("\t")[0] for l in open(os.path.join(d, "metadata_dev.tsv"), encoding="utf-8")][1:]
-        group = (2, 4)
-    else:
-        d = os.path.join(data, "ntrex128")
-        files = {"kk": "NTREX-128/newstest2019-ref.kaz.txt", "ru": "NTREX-128/newstest2019-ref.rus.txt",
-                 "en": "NTREX-128/newstest2019-src.eng.txt"}
-        ids = [l.strip() for l in open(os.path.join(d, "DOCUMENT_IDS.tsv"), encoding="utf-8")]
-        group = (1, 1)
-    lines = {k: [l.rstrip("\n") for l in open(os.path.join(d, f), encoding="utf-8")] for k, f in files.items()}
-    articles, start = [], 0
-    for i in range(1, len(ids) + 1):
-        if i == len(ids) or ids[i] != ids[i - 1]:
-            articles.append((start, i))
-            start = i
-    return lines, articles, group
+from evaldocs import LANGS, paragraph_owners, read_set
 
 
 def one_sentence_lines(binary, lines):
@@ -137,16 +116,7 @@ def main():
         par_of = {}
         for name in versions:
             for lang in LANGS:
-                seg = subprocess.run([args.bin, "segment", "--lang", lang, os.path.join(tmp, lang, name + ".txt")],
-                                     capture_output=True, text=True, check=True).stdout
-                owner, par, blank = [], 0, False
-                for l in seg.rstrip("\n").split("\n"):
-                    if l == "":
-                        blank = True
-                        continue
-                    if blank:
-                        par, blank = par + 1, False
-                    owner.append(par)
+                owner = paragraph_owners(args.bin, os.path.join(tmp, lang, name + ".txt"), lang)
                 par_of[(name, lang)] = owner
         rows = [json.loads(l) for l in open(out, encoding="utf-8")]
 

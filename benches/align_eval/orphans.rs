@@ -2,7 +2,7 @@
 //!
 //! When the Kazakh version lacks a passage, its Russian and English
 //! sentences stand at the same cut of both alignments, and `shanyraq run`
-//! aligns them with each other (`pivot::pair_orphans`). A wrong pair there
+//! aligns them with each other (`orphans::pair_orphans`). A wrong pair there
 //! is worse than none (two human cells that do not translate each other,
 //! where before each stood alone and filling made up the rest), so what
 //! matters is the precision of the ru–en pairs it makes, then their recall.

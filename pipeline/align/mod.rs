@@ -2,7 +2,8 @@
 //!
 //! An [`Aligner`] turns two sentence lists into monotone [`Bead`]s that cover
 //! every sentence of both sides exactly once, in order. [`pivot`] merges the
-//! kk–ru and kk–en beads of a document into trilingual rows.
+//! kk–ru and kk–en beads of a document into trilingual rows, and
+//! [`orphans`] mends them where Kazakh lacks a passage.
 
 pub mod anchor;
 mod calendar;
@@ -14,6 +15,7 @@ pub mod gold;
 pub mod length;
 pub mod lexicon;
 mod numbers;
+pub mod orphans;
 pub mod pairing;
 pub mod pivot;
 
