@@ -204,13 +204,8 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<AlignedD
             .map(|&k| (version(k, pivot), version(k, column)))
             .collect();
         let (src, tgt) = (CORPUS_LANGS[pivot], CORPUS_LANGS[column]);
-        let opts = AlignOptions {
-            dictionary: resources.get(src, tgt),
-            ..AlignOptions::with_encoder(resources.1.clone())
-        };
-        let dictionary = opts.dictionary.clone();
-        let aligner = AnchorAligner::with_options(src, tgt, opts);
-        let aligned = aligner.align_documents(&docs);
+        let dictionary = resources.get(src, tgt);
+        let aligned = pair_aligner(src, tgt, resources).align_documents(&docs);
         let checks: Vec<Pairing> = docs
             .par_iter()
             .zip(&aligned)
@@ -221,6 +216,7 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<AlignedD
             alignments[k].push(PairAlignment { column, beads });
         }
     }
+    triangulate(&refs, &mut alignments, resources);
     // Pairs were visited by pivot then column, so each document's
     // alignments are already in column order.
     let mut spans: Vec<Option<(usize, Vec<RowSpan>)>> = sets
@@ -237,6 +233,90 @@ pub fn rows_of(sets: &[DocumentSet], resources: &AlignResources) -> Vec<AlignedD
             pairings,
         })
         .collect()
+}
+
+/// The aligner of `src → tgt`, with the run's dictionary and encoder.
+fn pair_aligner(src: Lang, tgt: Lang, resources: &AlignResources) -> AnchorAligner {
+    let opts = AlignOptions {
+        dictionary: resources.get(src, tgt),
+        ..AlignOptions::with_encoder(resources.1.clone())
+    };
+    AnchorAligner::with_options(src, tgt, opts)
+}
+
+/// The least score of the two beads a link through the third language is
+/// composed of. `scripts/rows_eval.py`, FLORES seeds 1–3 with and without
+/// re-cuts (BENCHMARKS.md, "Rows"): mean row F1 0.807 without links, 0.835
+/// with links from beads of any score, 0.834 from 0.3, 0.836 from 0.5,
+/// 0.833 from 0.7, 0.825 from 0.9, 0.816 from 0.97.
+const LINK_MIN_SCORE: f32 = 0.5;
+
+/// Realigns kk–ru and kk–en of the documents that have all three versions
+/// with links through the third language: where kk–en pairs a Kazakh
+/// sentence one to one with an English one, and a ru–en alignment pairs
+/// that English sentence with a Russian one, the Kazakh and the Russian
+/// sentence share a link feature (and the same through Russian for kk–en).
+/// Each alignment then leans on the other where its own evidence is thin.
+fn triangulate(
+    refs: &[[Option<Vec<&str>>; 3]],
+    alignments: &mut [Vec<PairAlignment>],
+    resources: &AlignResources,
+) {
+    let members: Vec<usize> = (0..refs.len())
+        .filter(|&k| refs[k].iter().all(Option::is_some) && alignments[k].len() == 2)
+        .collect();
+    if members.is_empty() {
+        return;
+    }
+    let text = |k: usize, c: usize| refs[k][c].as_deref().expect("all three versions");
+    let [kk, ru, en] = CORPUS_LANGS;
+    let docs: Vec<DocumentPair<'_>> = members.iter().map(|&k| (text(k, 1), text(k, 2))).collect();
+    let ru_en = pair_aligner(ru, en, resources).align_documents(&docs);
+    // Sure one-to-one beads as a map from source to target sentence.
+    let sure = |beads: &[Bead], n: usize, inverse: bool| {
+        let mut map = vec![None; n];
+        for b in beads
+            .iter()
+            .filter(|b| b.src.len() == 1 && b.tgt.len() == 1)
+        {
+            if b.score >= LINK_MIN_SCORE {
+                let (from, to) = if inverse {
+                    (b.tgt.start, b.src.start)
+                } else {
+                    (b.src.start, b.tgt.start)
+                };
+                map[from] = Some(to);
+            }
+        }
+        map
+    };
+    let mut links: [Vec<Vec<(usize, usize)>>; 2] = [Vec::new(), Vec::new()];
+    for (&k, re) in members.iter().zip(&ru_en) {
+        let n = |c: usize| text(k, c).len();
+        let kr = sure(&alignments[k][0].beads, n(0), false);
+        let ke = sure(&alignments[k][1].beads, n(0), false);
+        let (r2e, e2r) = (sure(re, n(1), false), sure(re, n(2), true));
+        let through = |first: &[Option<usize>], second: &[Option<usize>]| -> Vec<(usize, usize)> {
+            first
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| Some((i, second[(*m)?]?)))
+                .collect()
+        };
+        links[0].push(through(&ke, &e2r));
+        links[1].push(through(&kr, &r2e));
+    }
+    for (side, (column, lang)) in [(1, ru), (2, en)].into_iter().enumerate() {
+        let docs: Vec<DocumentPair<'_>> = members
+            .iter()
+            .map(|&k| (text(k, 0), text(k, column)))
+            .collect();
+        let realigned =
+            pair_aligner(kk, lang, resources).align_documents_linked(&docs, &links[side]);
+        for (&k, beads) in members.iter().zip(realigned) {
+            alignments[k][side].beads = beads;
+        }
+    }
 }
 
 /// Aligns the Russian and English sentences that stand where a Kazakh

@@ -14,7 +14,7 @@ use std::ops::Range;
 use super::dp::{self, Corridor, MinRisk, Shape};
 use super::embed::{RunEmbeddings, SharedEmbedder, MAX_RUN};
 use super::evidence::{Evidence, Similarity};
-use super::features::{features, features_and_stems, Feature};
+use super::features::{features, features_and_stems, link_feature, Feature};
 use super::length::{char_prefix, neg_ln_two_tail, neg_ln_two_tail_within, span, LengthModel};
 use super::lexicon::{AlignedPair, Lexicon, Stem};
 use super::{Aligner, Bead, DocumentPair};
@@ -358,9 +358,27 @@ impl Aligner for AnchorAligner {
     /// from all the first passes together: a 50-sentence document teaches
     /// few word pairs, a corpus of them many.
     fn align_documents(&self, docs: &[DocumentPair<'_>]) -> Vec<Vec<Bead>> {
+        self.align_documents_linked(docs, &[])
+    }
+}
+
+impl AnchorAligner {
+    /// [`Aligner::align_documents`] with links from a third language: each
+    /// `(i, j)` of `links[d]` (missing entries: none) says that source
+    /// sentence `i` and target sentence `j` of document `d` were both
+    /// aligned with one sentence of another language, and becomes a
+    /// feature the two share, rare and so weighty.
+    pub fn align_documents_linked(
+        &self,
+        docs: &[DocumentPair<'_>],
+        links: &[Vec<(usize, usize)>],
+    ) -> Vec<Vec<Bead>> {
         let firsts: Vec<FirstPass> = docs
             .par_iter()
-            .map(|&(src, tgt)| self.first_pass(src, tgt))
+            .enumerate()
+            .map(|(d, &(src, tgt))| {
+                self.first_pass(src, tgt, links.get(d).map_or(&[][..], Vec::as_slice))
+            })
             .collect();
         // Second pass: word pairs that co-occur in the confident beads of
         // the first become evidence too.
@@ -404,7 +422,7 @@ impl Aligner for AnchorAligner {
 }
 
 impl AnchorAligner {
-    fn first_pass(&self, src: &[&str], tgt: &[&str]) -> FirstPass {
+    fn first_pass(&self, src: &[&str], tgt: &[&str], links: &[(usize, usize)]) -> FirstPass {
         // The dictionaries need each sentence's stems: taken in the same
         // pass over the text as its features.
         let side = |texts: &[&str], lang: Lang| -> (Vec<Vec<Feature>>, Vec<Vec<Stem>>) {
@@ -422,6 +440,18 @@ impl AnchorAligner {
         let stems = [src_stems, tgt_stems];
         if let Some(lex) = &self.opts.dictionary {
             lex.augment_stems(&stems[0], &stems[1], &mut fs, &mut ft);
+        }
+        if !links.is_empty() {
+            for (k, &(i, j)) in links.iter().enumerate() {
+                if i < fs.len() && j < ft.len() {
+                    fs[i].push(link_feature(k));
+                    ft[j].push(link_feature(k));
+                }
+            }
+            for f in fs.iter_mut().chain(ft.iter_mut()) {
+                f.sort_unstable();
+                f.dedup();
+            }
         }
         let embeddings =
             self.opts
@@ -797,6 +827,41 @@ mod tests {
         // Local evidence alone would score every pair alike.
         let least = guessed.iter().map(|b| b.score).fold(1.0, f32::min);
         assert!(guessed[0].score > 0.85 && least < 0.5, "{guessed:?}");
+    }
+
+    #[test]
+    fn links_through_a_third_language_settle_a_guess() {
+        // As above: 30 sentences against 28 that share nothing with them.
+        // A third language says which pairs belong together: 10 and 11
+        // are the ones missing.
+        let src: Vec<String> = (0..30)
+            .map(|i| format!("Report {:02} cites {:03} cases.", i, i * 7 + 3))
+            .collect();
+        let src: Vec<&str> = src.iter().map(String::as_str).collect();
+        let other = vec!["z".repeat(src[0].len()); 28];
+        let other: Vec<&str> = other.iter().map(String::as_str).collect();
+        let links: Vec<(usize, usize)> = (0..30)
+            .filter(|i| !(10..12).contains(i))
+            .map(|i| (i, if i < 10 { i } else { i - 2 }))
+            .collect();
+        let aligner = AnchorAligner::new(Lang::En, Lang::En);
+        let linked =
+            aligner.align_documents_linked(&[(&src, &other)], std::slice::from_ref(&links));
+        let guessed = aligner.align(&src, &other);
+        let together = |beads: &[Bead]| {
+            links
+                .iter()
+                .filter(|&&(i, j)| {
+                    beads
+                        .iter()
+                        .any(|b| b.src.contains(&i) && b.tgt.contains(&j))
+                })
+                .count()
+        };
+        assert_eq!(together(&linked[0]), links.len(), "{:?}", linked[0]);
+        assert!(together(&guessed) < links.len(), "{guessed:?}");
+        let mean = |beads: &[Bead]| beads.iter().map(|b| b.score).sum::<f32>() / beads.len() as f32;
+        assert!(mean(&linked[0]) > mean(&guessed) + 0.2, "{linked:?}");
     }
 }
 

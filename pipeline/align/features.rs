@@ -177,6 +177,12 @@ pub fn hash_pair(src: u64, tgt: u64) -> Feature {
     hash(b'L', &key)
 }
 
+/// The feature of the `k`-th link a third language gives two sentences
+/// (see `AnchorAligner::align_documents_linked`).
+pub fn link_feature(k: usize) -> Feature {
+    hash(b'P', &(k as u64).to_le_bytes())
+}
+
 fn hash(kind: u8, bytes: &[u8]) -> Feature {
     let mut h = Fnv::new(kind);
     h.write(bytes);
