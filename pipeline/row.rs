@@ -272,39 +272,14 @@ fn triangulate(
     let [kk, ru, en] = CORPUS_LANGS;
     let docs: Vec<DocumentPair<'_>> = members.iter().map(|&k| (text(k, 1), text(k, 2))).collect();
     let ru_en = pair_aligner(ru, en, resources).align_documents(&docs);
-    // Sure one-to-one beads as a map from source to target sentence.
-    let sure = |beads: &[Bead], n: usize, inverse: bool| {
-        let mut map = vec![None; n];
-        for b in beads
-            .iter()
-            .filter(|b| b.src.len() == 1 && b.tgt.len() == 1)
-        {
-            if b.score >= LINK_MIN_SCORE {
-                let (from, to) = if inverse {
-                    (b.tgt.start, b.src.start)
-                } else {
-                    (b.src.start, b.tgt.start)
-                };
-                map[from] = Some(to);
-            }
-        }
-        map
-    };
     let mut links: [Vec<Vec<(usize, usize)>>; 2] = [Vec::new(), Vec::new()];
     for (&k, re) in members.iter().zip(&ru_en) {
         let n = |c: usize| text(k, c).len();
-        let kr = sure(&alignments[k][0].beads, n(0), false);
-        let ke = sure(&alignments[k][1].beads, n(0), false);
-        let (r2e, e2r) = (sure(re, n(1), false), sure(re, n(2), true));
-        let through = |first: &[Option<usize>], second: &[Option<usize>]| -> Vec<(usize, usize)> {
-            first
-                .iter()
-                .enumerate()
-                .filter_map(|(i, m)| Some((i, second[(*m)?]?)))
-                .collect()
-        };
-        links[0].push(through(&ke, &e2r));
-        links[1].push(through(&kr, &r2e));
+        let kr = sure_pairs(&alignments[k][0].beads, n(0), false);
+        let ke = sure_pairs(&alignments[k][1].beads, n(0), false);
+        let (r2e, e2r) = (sure_pairs(re, n(1), false), sure_pairs(re, n(2), true));
+        links[0].push(compose(&ke, &e2r));
+        links[1].push(compose(&kr, &r2e));
     }
     for (side, (column, lang)) in [(1, ru), (2, en)].into_iter().enumerate() {
         let docs: Vec<DocumentPair<'_>> = members
@@ -317,6 +292,36 @@ fn triangulate(
             alignments[k][side].beads = beads;
         }
     }
+}
+
+/// The one-to-one beads of `beads` scoring at least [`LINK_MIN_SCORE`],
+/// as a map from each of the `n` source sentences to its target sentence
+/// (from target to source when `inverse`, `n` then counting targets).
+fn sure_pairs(beads: &[Bead], n: usize, inverse: bool) -> Vec<Option<usize>> {
+    let mut map = vec![None; n];
+    let one_to_one = |b: &&Bead| b.src.len() == 1 && b.tgt.len() == 1;
+    for b in beads
+        .iter()
+        .filter(one_to_one)
+        .filter(|b| b.score >= LINK_MIN_SCORE)
+    {
+        let (from, to) = if inverse {
+            (b.tgt.start, b.src.start)
+        } else {
+            (b.src.start, b.tgt.start)
+        };
+        map[from] = Some(to);
+    }
+    map
+}
+
+/// The pairs `(a, c)` where `ab` maps `a` to some `b` and `bc` maps that
+/// `b` to `c`.
+fn compose(ab: &[Option<usize>], bc: &[Option<usize>]) -> Vec<(usize, usize)> {
+    ab.iter()
+        .enumerate()
+        .filter_map(|(a, b)| Some((a, bc[(*b)?]?)))
+        .collect()
 }
 
 /// Aligns the Russian and English sentences that stand where a Kazakh
@@ -410,4 +415,34 @@ fn learn_from_rows(
         .collect();
     let d = AlignOptions::default();
     Lexicon::learn_from(&docs, d.lexicon_min_count, d.lexicon_min_dice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::gold::parse_beads;
+
+    fn scored(text: &str, scores: &[f32]) -> Vec<Bead> {
+        let mut beads = parse_beads(text).unwrap();
+        for (b, &s) in beads.iter_mut().zip(scores) {
+            b.score = s;
+        }
+        beads
+    }
+
+    #[test]
+    fn links_compose_sure_one_to_one_beads() {
+        // kk–en: 0→0 sure, 1→1 doubtful, 2 merged with 3 into en 2.
+        let kk_en = scored("[0]:[0]\n[1]:[1]\n[2,3]:[2]", &[0.9, 0.3, 0.9]);
+        // ru–en: ru 0 → en 0, ru 1 dropped, ru 2 → en 1, ru 3 → en 2.
+        let ru_en = scored("[0]:[0]\n[1]:[]\n[2]:[1]\n[3]:[2]", &[0.8, 0.0, 0.9, 0.9]);
+        let ke = sure_pairs(&kk_en, 4, false);
+        assert_eq!(ke, vec![Some(0), None, None, None]);
+        let e2r = sure_pairs(&ru_en, 3, true);
+        assert_eq!(e2r, vec![Some(0), Some(2), Some(3)]);
+        // Only kk 0 has a sure path to Russian: through en 0 to ru 0.
+        assert_eq!(compose(&ke, &e2r), vec![(0, 0)]);
+        let r2e = sure_pairs(&ru_en, 4, false);
+        assert_eq!(r2e, vec![Some(0), None, Some(1), Some(2)]);
+    }
 }
