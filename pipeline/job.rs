@@ -302,12 +302,9 @@ fn check_pairings(set: &DocumentSet, pairings: &[(Lang, Lang, Pairing)], summary
         warn(
             summary,
             format!(
-                "{b} does not look like a translation of {a}: of the {1} sentences of the \
-                 shorter one, only {0} align one to one with a sentence sharing a number, name \
-                 or word; check that both files are versions of document `{2}` (its rows were \
-                 written all the same)",
-                p.sharing,
-                p.shorter(),
+                "{b} does not look like a translation of {a}: {}; check that both files are \
+                 versions of document `{}` (its rows were written all the same)",
+                p.findings(),
                 set.id
             ),
         );

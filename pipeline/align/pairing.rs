@@ -12,7 +12,7 @@
 //! fewer still share anything.
 
 use super::evidence::{Evidence, Similarity};
-use super::features::{features, features_and_stems};
+use super::features::features;
 use super::lexicon::Lexicon;
 use super::Bead;
 use crate::lang::Lang;
@@ -45,6 +45,17 @@ impl Pairing {
         self.sentences[0].min(self.sentences[1])
     }
 
+    /// What the check found, for a warning: `of the 12 sentences of the
+    /// shorter one, only 1 align one to one with ...`.
+    pub fn findings(&self) -> String {
+        format!(
+            "of the {} sentences of the shorter one, only {} align one to one with a sentence \
+             sharing a number, name or word",
+            self.shorter(),
+            self.sharing
+        )
+    }
+
     /// Whether the versions look unrelated.
     pub fn doubtful(&self) -> bool {
         self.shorter() >= MIN_SENTENCES && (self.sharing as f64) < MIN_SHARE * self.shorter() as f64
@@ -61,20 +72,11 @@ pub fn check(
     beads: &[Bead],
     dictionary: Option<&Lexicon>,
 ) -> Pairing {
-    let (fs, ft) = match dictionary {
-        Some(lex) => {
-            let (mut fs, ss): (Vec<_>, Vec<_>) =
-                src.iter().map(|s| features_and_stems(s, langs.0)).unzip();
-            let (mut ft, st): (Vec<_>, Vec<_>) =
-                tgt.iter().map(|s| features_and_stems(s, langs.1)).unzip();
-            lex.augment_stems(&ss, &st, &mut fs, &mut ft);
-            (fs, ft)
-        }
-        None => (
-            src.iter().map(|s| features(s, langs.0)).collect(),
-            tgt.iter().map(|s| features(s, langs.1)).collect(),
-        ),
-    };
+    let mut fs: Vec<_> = src.iter().map(|s| features(s, langs.0)).collect();
+    let mut ft: Vec<_> = tgt.iter().map(|s| features(s, langs.1)).collect();
+    if let Some(lex) = dictionary {
+        lex.augment(src, tgt, &mut fs, &mut ft);
+    }
     let ev = Evidence::new(&fs, &ft);
     let mut similarity = Similarity::new(&ev);
     let sharing = beads

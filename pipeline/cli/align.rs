@@ -214,13 +214,11 @@ pub(super) fn check_pairing(
     let p = pairing::check(src, tgt, (args.src_lang, args.tgt_lang), beads, dictionary);
     if p.doubtful() {
         tracing::warn!(
-            "{} does not look like a translation of {}: of the {} sentences of the shorter one, \
-             only {} align one to one with a sentence sharing a number, name or word; check \
-             that both are versions of one text",
+            "{} does not look like a translation of {}: {}; check that both are versions of \
+             one text",
             tgt_path.display(),
             src_path.display(),
-            p.shorter(),
-            p.sharing
+            p.findings()
         );
     }
 }
