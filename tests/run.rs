@@ -104,6 +104,40 @@ fn flat_layout_equals_nested_layout() {
 }
 
 #[test]
+fn a_paragraph_a_line_reads_like_blank_line_paragraphs() {
+    // The founding press release came with a headline line and then one
+    // paragraph a line, no blank lines: the headline, which has no full
+    // stop, must stay a row of its own rather than join the first sentence.
+    let dir = tempfile::tempdir().unwrap();
+    let packed = dir.path().join("packed");
+    for lang in ["kk", "ru", "en"] {
+        fs::create_dir_all(packed.join(lang)).unwrap();
+        for f in fs::read_dir(corpus("demo").join(lang)).unwrap() {
+            let f = f.unwrap().path();
+            let text = fs::read_to_string(&f).unwrap();
+            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            assert!(
+                lines.len() > 3,
+                "{}: a paragraph a line already",
+                f.display()
+            );
+            let name = f.file_name().unwrap();
+            fs::write(packed.join(lang).join(name), lines.join("\n") + "\n").unwrap();
+        }
+    }
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    assert_ok(&run_jsonl(&corpus("demo"), &a, &[]));
+    assert_ok(&run_jsonl(&packed, &b, &[]));
+    let cells = |p: &Path| -> Vec<[Value; 3]> {
+        rows(p)
+            .into_iter()
+            .map(|r| ["kk", "ru", "en"].map(|l| r[l]["text"].clone()))
+            .collect()
+    };
+    assert_eq!(cells(&a), cells(&b));
+}
+
+#[test]
 fn invalid_utf8_names_the_file_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c");

@@ -13,7 +13,9 @@
 //!
 //! Layout boundaries come first: a line that starts with a list marker
 //! (`- `, `• `, `1) `, `1. `, `a) `, a dialogue dash) starts a new sentence,
-//! and a blank line ends a paragraph; other line breaks are spaces.
+//! and a blank line ends a paragraph; so does every line break of a block
+//! whose lines mostly end like paragraphs (one paragraph a line, no blank
+//! lines: `layout.rs`). Other line breaks are spaces.
 //!
 //! Language knowledge is data: each language has a table of abbreviations
 //! with a class saying what their dot means (`abbrev.rs`), and a list of
@@ -53,7 +55,9 @@
 //! - A wrapped line starting with a list marker (`— ` or `1. ` at a line
 //!   start by accident) starts a new sentence.
 //! - Headlines are sentences only when they are paragraphs or list lines: a
-//!   headline followed by text on the next line (single line break) joins it.
+//!   headline followed by hard-wrapped text on the next line (single line
+//!   break) joins it. (Where most lines of a block end like paragraphs, every
+//!   line is one, headlines included: see `layout.rs`.)
 
 mod abbrev;
 mod candidate;
@@ -61,6 +65,7 @@ mod chars;
 mod en;
 mod generic;
 mod kk;
+mod layout;
 mod ru;
 mod rules;
 mod scan;
@@ -146,7 +151,9 @@ pub struct Paragraph {
     pub sentences: Vec<Range<usize>>,
 }
 
-/// Splits `text` into paragraphs at blank lines (lines that are empty or whitespace only, `\r` counts as whitespace) and each paragraph into sentences.
+/// Splits `text` into paragraphs at blank lines (lines that are empty or
+/// whitespace only, `\r` counts as whitespace), and at every line break of
+/// a block that holds a paragraph a line, and each paragraph into sentences.
 pub fn segment_text(text: &str, lang: Lang) -> Vec<Paragraph> {
     let segmenter = RuleSegmenter::new(lang);
     paragraph_ranges(text)
@@ -164,24 +171,27 @@ pub fn segment_text(text: &str, lang: Lang) -> Vec<Paragraph> {
 }
 
 /// The trimmed byte ranges of the paragraphs of `text`: maximal runs of
-/// non-blank lines.
+/// non-blank lines, or each of their lines where they hold a paragraph a
+/// line (see `layout.rs`).
 pub fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut current: Option<Range<usize>> = None;
-    let mut line_start = 0;
-    for line in text.split('\n') {
-        let line_end = line_start + line.len();
-        if line.trim().is_empty() {
-            if let Some(range) = current.take() {
-                out.push(scan::trim(text, range));
+    let mut pos = 0;
+    while pos < text.len() {
+        if layout::line_is_blank(text, pos) {
+            pos = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+            continue;
+        }
+        let block = layout::block_at(text, pos);
+        if layout::lines_are_paragraphs(block) {
+            let mut start = pos;
+            for line in block.split_inclusive('\n') {
+                out.push(scan::trim(text, start..start + line.len()));
+                start += line.len();
             }
         } else {
-            current = Some(current.map_or(line_start, |r| r.start)..line_end);
+            out.push(scan::trim(text, pos..pos + block.len()));
         }
-        line_start = line_end + 1;
-    }
-    if let Some(range) = current {
-        out.push(scan::trim(text, range));
+        pos += block.len();
     }
     out
 }

@@ -10,9 +10,11 @@ use super::candidate::{
 use super::chars::{
     is_bullet, is_closer, is_digits, is_opener, is_roman, is_stop, is_strong_stop, is_word_char,
 };
+use super::layout;
 use super::rules::judge;
 
-/// The rule name of boundaries made by the layout: a list item or a blank line.
+/// The rule name of boundaries made by the layout: a list item, a blank
+/// line, or a line of a block that holds a paragraph a line.
 pub const LINE_BREAK: &str = "line_break";
 
 /// How a rule (or the layout) decided one candidate boundary.
@@ -34,9 +36,19 @@ pub(crate) fn decide(text: &str, lang: &LangRules, mut report: impl FnMut(Decisi
     // The last boundary: the rules never look back across it.
     let mut floor = 0;
     let mut i = 0;
+    // Whether the block of lines being read holds a paragraph a line; known
+    // from its first character on.
+    let mut lines_are_paragraphs = None;
     while let Some(c) = text[i..].chars().next() {
+        if lines_are_paragraphs.is_none() && !c.is_whitespace() {
+            lines_are_paragraphs = Some(layout::lines_are_paragraphs(layout::block_at(text, i)));
+        }
         if c == '\n' {
-            if starts_new_item(text, i + 1) {
+            let blank = layout::line_is_blank(text, i + 1);
+            if blank {
+                lines_are_paragraphs = None;
+            }
+            if starts_new_item(text, i + 1) || lines_are_paragraphs == Some(true) {
                 report(Decision {
                     at: i,
                     split: true,

@@ -1,13 +1,38 @@
 //! Properties on random input: nothing lost, nothing reordered, ranges
 //! trimmed, non-empty and on char boundaries; paragraphs cut exactly at
-//! blank lines.
+//! blank lines, and at line breaks where a block holds a paragraph a line.
 
 use std::ops::Range;
 
 use proptest::prelude::*;
 
 use crate::lang::Lang;
+use crate::segment::layout::lines_are_paragraphs;
 use crate::segment::{segment_text, segmenter_for};
+
+/// The block of non-blank lines holding byte `pos`, from its first line.
+fn block_around(text: &str, pos: usize) -> &str {
+    let mut start = 0;
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = line_start + line.len();
+        if line.trim().is_empty() {
+            start = end;
+        } else if pos < end {
+            break;
+        }
+        line_start = end;
+    }
+    let rest = &text[start..];
+    let mut len = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            break;
+        }
+        len += line.len();
+    }
+    &rest[..len]
+}
 
 /// Single characters: stops, quotes, brackets, dashes, digits, whitespace of
 /// several kinds, Cyrillic (with Kazakh letters), Latin, and a 4-byte emoji.
@@ -125,11 +150,20 @@ proptest! {
             // No blank line inside a paragraph...
             let inner = &text[p.range.clone()];
             prop_assert!(inner.split('\n').all(|l| !l.trim().is_empty()), "{:?}", inner);
-            // ...and one between any two.
+            // ...nor a line break where lines are paragraphs...
+            if inner.contains('\n') {
+                prop_assert!(!lines_are_paragraphs(block_around(&text, p.range.start)), "{:?}", inner);
+            }
+            // ...and a blank line between any two, or a line break in a
+            // block that holds a paragraph a line.
             if let Some(next) = paragraphs.get(i + 1) {
                 let gap = &text[p.range.end..next.range.start];
                 let lines: Vec<&str> = gap.split('\n').collect();
-                prop_assert!(lines.len() >= 3, "no blank line in {:?}", gap);
+                let blank = lines.len() >= 3;
+                prop_assert!(
+                    blank || (lines.len() == 2 && lines_are_paragraphs(block_around(&text, p.range.start))),
+                    "no blank line in {:?}", gap
+                );
             }
             if let Err(e) = check_ranges(&text, p.range.clone(), &p.sentences) {
                 prop_assert!(false, "sentences: {}: {:?}", e, p.sentences);

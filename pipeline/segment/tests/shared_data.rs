@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::lang::Lang;
-use crate::segment::segmenter_for;
+use crate::segment::{segment_text, segmenter_for};
 
 /// How many lines from the start of each file are checked sentence by
 /// sentence.
@@ -162,4 +162,11 @@ fn seed_press_release() {
     let segmenter = segmenter_for(Lang::Kk);
     let counts: Vec<usize> = text.lines().map(|l| segmenter.split(l).len()).collect();
     assert_eq!(counts, COUNTS);
+    // The whole file reads as a paragraph a line: the title, which has no
+    // full stop, stays a sentence of its own.
+    let whole: Vec<usize> = segment_text(&text, Lang::Kk)
+        .iter()
+        .map(|p| p.sentences.len())
+        .collect();
+    assert_eq!(whole, COUNTS);
 }
