@@ -8,13 +8,13 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The corpus directory does not exist or is not a directory.
-    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt", path.display())]
+    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .docx)", path.display())]
     CorpusNotFound {
         /// The path given.
         path: PathBuf,
     },
     /// The corpus directory holds no document in either layout.
-    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt", path.display())]
+    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .docx)", path.display())]
     EmptyCorpus {
         /// The corpus directory.
         path: PathBuf,
@@ -30,6 +30,14 @@ pub enum Error {
         first: PathBuf,
         /// The second file.
         second: PathBuf,
+    },
+    /// A `.docx` file whose text cannot be read.
+    #[error("{}: cannot read it as a Word document: {message}; save it again as .docx, or as UTF-8 text (.txt)", path.display())]
+    Docx {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
     },
     /// A file is not valid UTF-8.
     #[error("{}:{line}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (e.g. `iconv -f CP1251 -t UTF-8`)", path.display())]

@@ -2,7 +2,7 @@
 //!
 //! Data flows one way, one module per stage:
 //!
-//! 1. [`ingest`]: a corpus directory → [`ingest::DocumentFiles`] (the kk, ru
+//! 1. [`ingest`]: a corpus directory (text or Word files) → [`ingest::DocumentFiles`] (the kk, ru
 //!    and en versions of each document, paired by id) → [`document::Document`]
 //!    (decoded text).
 //! 2. [`segment`]: a document → [`document::Sentence`]s, byte ranges into its
@@ -29,6 +29,7 @@ pub mod lang;
 pub mod row;
 pub mod score;
 pub mod segment;
+mod xml;
 
 pub use error::{Error, Result};
 pub use lang::Lang;

@@ -138,6 +138,45 @@ fn a_paragraph_a_line_reads_like_blank_line_paragraphs() {
 }
 
 #[test]
+fn word_documents_give_the_rows_of_their_text() {
+    // corpora/demo-docx is the demo corpus written by python-docx
+    // (scripts/make_docx_fixtures.py): runs cut inside words, headings.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    assert_ok(&run_jsonl(&corpus("demo"), &a, &[]));
+    assert_ok(&run_jsonl(&corpus("demo-docx"), &b, &[]));
+    assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+}
+
+#[test]
+fn a_broken_word_document_is_named_and_can_be_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    copy_dir(&corpus("demo-docx"), &c);
+    let bad = c.join("ru/2026-03-12-flood-preparedness.docx");
+    let mut bytes = fs::read(&bad).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    fs::write(&bad, bytes).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let o = run_jsonl(&c, &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("2026-03-12-flood-preparedness.docx: cannot read it as a Word document")
+            && err.contains("save it again as .docx"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let o = run_jsonl(&c, &out, &["--skip-invalid"]);
+    assert_ok(&o);
+    let ru_rows = rows(&out)
+        .into_iter()
+        .filter(|r| r["doc"] == "2026-03-12-flood-preparedness" && !r["ru"].is_null())
+        .count();
+    assert_eq!(ru_rows, 0, "the broken version is left out");
+}
+
+#[test]
 fn invalid_utf8_names_the_file_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c");

@@ -63,3 +63,25 @@ fn invalid_utf8_on_stdin_is_reported_with_its_line() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_word_document_segments_like_its_text() {
+    let name = "2026-03-06-brussels-constitution";
+    let docx = corpus("demo-docx").join(format!("kk/{name}.docx"));
+    let txt = corpus("demo").join(format!("kk/{name}.txt"));
+    let a = shanyraq(&["segment", "--lang", "kk", docx.to_str().unwrap()]);
+    let b = shanyraq(&["segment", "--lang", "kk", txt.to_str().unwrap()]);
+    assert_ok(&a);
+    assert_eq!(stdout(&a), stdout(&b));
+    // A text file named .docx is not read as text: the error says so.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("fake.docx");
+    std::fs::copy(&txt, &fake).unwrap();
+    let o = shanyraq(&["segment", "--lang", "kk", fake.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("fake.docx: cannot read it as a Word document: not a zip archive"),
+        "{}",
+        stderr(&o)
+    );
+}

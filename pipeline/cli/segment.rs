@@ -45,16 +45,15 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a file or standard input (`-`) as text, with the same decoding and
-/// errors as corpus files.
+/// Reads a file (a Word document too) or standard input (`-`) as text,
+/// with the same decoding and errors as corpus files.
 pub fn read_input(path: &Path) -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
-    } else {
-        bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if path.as_os_str() != "-" {
+        return Ok(ingest::read_text(path)?);
     }
+    let mut bytes = Vec::new();
+    io::stdin()
+        .read_to_end(&mut bytes)
+        .context("reading standard input")?;
     Ok(ingest::decode(path, bytes)?)
 }

@@ -171,21 +171,7 @@ impl<R: BufRead> TmxReader<R> {
     }
 
     fn resolve(&self, r: &BytesRef<'_>) -> Result<char> {
-        if let Some(c) = r
-            .resolve_char_ref()
-            .map_err(|e| self.error(e.to_string()))?
-        {
-            return Ok(c);
-        }
-        let name = r.decode().map_err(|e| self.error(e.to_string()))?;
-        match name.as_ref() {
-            "amp" => Ok('&'),
-            "lt" => Ok('<'),
-            "gt" => Ok('>'),
-            "quot" => Ok('"'),
-            "apos" => Ok('\''),
-            other => Err(self.error(format!("unknown entity &{other};"))),
-        }
+        crate::xml::reference(r).map_err(|e| self.error(e))
     }
 
     fn attr(&self, e: &BytesStart<'_>, names: &[&str]) -> Result<Option<String>> {

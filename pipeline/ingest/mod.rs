@@ -2,7 +2,10 @@
 //! decode them.
 //!
 //! Two layouts are accepted, also mixed: `CORPUS/{kk,ru,en}/<doc-id>.txt`
-//! and the flat `CORPUS/<doc-id>.<lang>.txt`.
+//! and the flat `CORPUS/<doc-id>.<lang>.txt`. Word documents (`.docx`)
+//! stand wherever a text file may; their body is read as text ([`docx`]).
+
+pub mod docx;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -45,8 +48,8 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
             match Lang::from_tag(name).and_then(|l| l.column().map(|c| (l, c))) {
                 Some((lang, _)) if name == lang.code() => {
                     for file in sorted_entries(&entry)? {
-                        let Some(id) = txt_stem(&file) else {
-                            ignored.push(format!("{}: not a .txt file", file.display()));
+                        let Some(id) = document_stem(&file) else {
+                            ignored.push(format!("{}: not a .txt or .docx file", file.display()));
                             continue;
                         };
                         add(&mut found, id, lang, file)?;
@@ -58,7 +61,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     entry.display()
                 )),
             }
-        } else if let Some(stem) = txt_stem(&entry) {
+        } else if let Some(stem) = document_stem(&entry) {
             let lang = stem
                 .rsplit_once('.')
                 .and_then(|(id, code)| Some((id, Lang::from_tag(code)?, code)));
@@ -67,7 +70,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     add(&mut found, id.to_string(), lang, entry)?;
                 }
                 _ => ignored.push(format!(
-                    "{}: name it <doc-id>.<lang>.txt with lang kk, ru or en",
+                    "{}: name it <doc-id>.<lang>.txt (or .docx) with lang kk, ru or en",
                     entry.display()
                 )),
             }
@@ -115,24 +118,42 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn txt_stem(path: &Path) -> Option<String> {
-    if path.extension()? != "txt" || !path.is_file() {
+/// The name of a document file without its extension: `.txt` or `.docx`.
+fn document_stem(path: &Path) -> Option<String> {
+    let ext = path.extension()?;
+    let known = ext.eq_ignore_ascii_case("txt") || ext.eq_ignore_ascii_case("docx");
+    if !known || !path.is_file() {
         return None;
     }
     path.file_stem()?.to_str().map(str::to_string)
 }
 
-/// Reads and decodes one document: UTF-8 (a byte-order mark is dropped) or
-/// UTF-16 with a byte-order mark.
+/// Reads and decodes one document: see [`read_text`].
 pub fn read_document(id: &str, lang: Lang, path: &Path) -> Result<Document> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = decode(path, bytes)?;
+    let text = read_text(path)?;
     Ok(Document {
         id: id.to_string(),
         lang,
         path: path.to_path_buf(),
         text,
     })
+}
+
+/// The text of a document file: the body of a Word document (`.docx`),
+/// else the file decoded from UTF-8 (a byte-order mark is dropped) or
+/// UTF-16 with a byte-order mark.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    {
+        return docx::body_text(&bytes).map_err(|message| Error::Docx {
+            path: path.to_path_buf(),
+            message,
+        });
+    }
+    decode(path, bytes)
 }
 
 /// Decodes file contents to a `String`, naming the file and the first bad
