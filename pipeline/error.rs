@@ -40,7 +40,7 @@ pub enum Error {
         message: String,
     },
     /// A file is not valid UTF-8.
-    #[error("{}:{line}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (e.g. `iconv -f CP1251 -t UTF-8`)", path.display())]
+    #[error("{}:{line}: invalid UTF-8 at byte offset {offset}; convert the file to UTF-8 (e.g. `iconv -f CP1251 -t UTF-8`, or `-f RK1048` for Kazakh text in KZ-1048)", path.display())]
     InvalidUtf8 {
         /// The file.
         path: PathBuf,
