@@ -23,6 +23,7 @@ use crate::layers::{
 };
 use crate::model::{Seq2SeqModel, SpecialTokens};
 use crate::source::WeightsFile;
+use crate::weights::same_tensor;
 
 /// `config.json` of an M2M100 / NLLB checkpoint, with `M2M100Config`'s
 /// defaults.
@@ -293,7 +294,11 @@ impl M2M100 {
             .into_iter()
             .find(|k| vbm.contains_tensor(k))
             .unwrap_or("shared.weight");
-        let (tokens, lm_head) = if vb.contains_tensor("lm_head.weight") {
+        // A pytorch_model.bin may store lm_head as the table itself under a
+        // second name: then it is tied, and loaded once.
+        let own_head = vb.contains_tensor("lm_head.weight")
+            && !weights.is_some_and(|w| same_tensor(w, "lm_head.weight", &format!("model.{key}")));
+        let (tokens, lm_head) = if own_head {
             let table =
                 TokenTable::open_or(weights, &format!("model.{key}"), dims, vb.dtype(), || {
                     Ok(Embedding::new(vbm.get(dims, key)?, d))

@@ -20,6 +20,7 @@ use crate::layers::{
 };
 use crate::model::{Seq2SeqModel, SpecialTokens};
 use crate::source::WeightsFile;
+use crate::weights::same_tensor;
 
 /// `config.json` of a Marian checkpoint. Defaults are those of HF's
 /// `MarianConfig`, so a file that omits a field means what it means to
@@ -356,7 +357,12 @@ impl Marian {
         // `_tied_weights_keys` ties lm_head to the decoder embedding; like
         // transformers 5, a checkpoint that has its own lm_head keeps it.
         // A table the output layer reads is needed whole in memory.
-        let (src_embed, tgt_embed, lm_head) = if vb.contains_tensor("lm_head.weight") {
+        // A pytorch_model.bin may store lm_head as the decoder's table under
+        // a second name: then it is tied, and loaded once.
+        let own_head = vb.contains_tensor("lm_head.weight")
+            && !weights
+                .is_some_and(|w| same_tensor(w, "lm_head.weight", &format!("model.{tgt_key}")));
+        let (src_embed, tgt_embed, lm_head) = if own_head {
             let src = table(src_key, src_dims)?;
             let tgt = if shared {
                 src.clone()

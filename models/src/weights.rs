@@ -38,6 +38,26 @@ pub(crate) fn var_builder(
     }
 }
 
+/// Whether `a` and `b` name one tensor stored once in `weights`. torch.save
+/// keeps a tied checkpoint's shared storage shared:
+/// facebook/nllb-200-distilled-600M's pytorch_model.bin holds its 256,206 ×
+/// 1024 table once under four names, and loading two of the names as two
+/// tensors would copy it twice (1 GB more in float32). A safetensors file
+/// holds every name's data apart, so there no two names are one tensor.
+pub(crate) fn same_tensor(weights: &WeightsFile, a: &str, b: &str) -> bool {
+    let WeightsFile::Pytorch(path) = weights else {
+        return false;
+    };
+    let Ok(file) = candle_core::pickle::PthTensors::new(path, None) else {
+        return false;
+    };
+    let infos = file.tensor_infos();
+    match (infos.get(a), infos.get(b)) {
+        (Some(x), Some(y)) => x.path == y.path && x.layout == y.layout && x.dtype == y.dtype,
+        _ => false,
+    }
+}
+
 /// [`var_builder`] over a model's weights in a float type (f32, f16 or
 /// bf16, what the architectures compute in); other types are refused,
 /// naming the model.
@@ -322,5 +342,30 @@ mod tests {
         let err = vb.get(1, "missing").unwrap_err().to_string();
         assert!(err.contains("missing"), "{err}");
         Ok(())
+    }
+
+    #[test]
+    fn tied_names_of_one_storage_are_one_tensor() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        // torch.save of a tied checkpoint (scripts/make_pth_fixture.py).
+        let tied = WeightsFile::Pytorch(fixtures.join("m2m100-tiny-pth/pytorch_model.bin"));
+        assert!(same_tensor(&tied, "lm_head.weight", "model.shared.weight"));
+        assert!(same_tensor(
+            &tied,
+            "model.decoder.embed_tokens.weight",
+            "model.shared.weight"
+        ));
+        assert!(!same_tensor(
+            &tied,
+            "lm_head.weight",
+            "model.encoder.layers.0.fc1.weight"
+        ));
+        assert!(!same_tensor(&tied, "lm_head.weight", "no.such.tensor"));
+        let safetensors = WeightsFile::Safetensors(fixtures.join("m2m100-tiny/model.safetensors"));
+        assert!(!same_tensor(
+            &safetensors,
+            "model.shared.weight",
+            "model.shared.weight"
+        ));
     }
 }

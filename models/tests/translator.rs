@@ -251,18 +251,25 @@ fn older_configs_are_read_tolerantly() {
     assert_eq!(c.forced_eos_token_id, None);
 }
 
+/// A copy of fixture `name` with `NAME-pth/pytorch_model.bin` (written by
+/// scripts/make_pth_fixture.py) in place of its model.safetensors.
+fn with_pytorch_weights(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), tmp.path());
+    std::fs::remove_file(tmp.path().join("model.safetensors")).unwrap();
+    std::fs::copy(
+        fixture(&format!("{name}-pth")).join("pytorch_model.bin"),
+        tmp.path().join("pytorch_model.bin"),
+    )
+    .unwrap();
+    tmp
+}
+
 #[test]
 fn pytorch_model_bin_is_the_fallback_and_gives_the_same_translations() {
     // marian-tiny's files with the weights as torch.save wrote them
     // (scripts/make_pth_fixture.py) instead of model.safetensors.
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("marian-tiny"), tmp.path());
-    std::fs::remove_file(tmp.path().join("model.safetensors")).unwrap();
-    std::fs::copy(
-        fixture("marian-tiny-pth").join("pytorch_model.bin"),
-        tmp.path().join("pytorch_model.bin"),
-    )
-    .unwrap();
+    let tmp = with_pytorch_weights("marian-tiny");
     let texts = [
         "Қазақстан Республикасы",
         "Привет, мир!",
@@ -285,6 +292,30 @@ fn pytorch_model_bin_is_the_fallback_and_gives_the_same_translations() {
     std::fs::write(tmp.path().join("pytorch_model.bin"), b"not a checkpoint").unwrap();
     let mut both = load(tmp.path(), None, DecodeOptions::default()).unwrap();
     assert_eq!(both.translate(&texts).unwrap(), b);
+}
+
+#[test]
+fn a_tied_pytorch_checkpoint_translates_as_its_safetensors() {
+    // m2m100-tiny's files with the weights as transformers saves a tied
+    // checkpoint (facebook/nllb-200-distilled-600M's layout): the table
+    // once, under four names. It is loaded once (weights.rs's unit test
+    // checks the names are found to be one tensor) and gives the same
+    // translations.
+    let tmp = with_pytorch_weights("m2m100-tiny");
+    let options = DecodeOptions {
+        beam_size: Some(2),
+        max_length: Some(MaxLength::Absolute(12)),
+        ..DecodeOptions::default()
+    };
+    let texts = ["Қазақстан Республикасы", "The 15th of March"];
+    let mut from_bin = load(tmp.path(), None, options.clone()).unwrap();
+    let mut from_safetensors = load(&fixture("m2m100-tiny"), None, options).unwrap();
+    from_bin.set_languages("kk", "en").unwrap();
+    from_safetensors.set_languages("kk", "en").unwrap();
+    assert_eq!(
+        from_bin.translate(&texts).unwrap(),
+        from_safetensors.translate(&texts).unwrap()
+    );
 }
 
 /// NLLB's way, on the tiny M2M100 fixture with an NLLB-style
