@@ -48,11 +48,13 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
             match Lang::from_tag(name).and_then(|l| l.column().map(|c| (l, c))) {
                 Some((lang, _)) if name == lang.code() => {
                     for file in sorted_entries(&entry)? {
-                        let Some(id) = document_stem(&file) else {
-                            ignored.push(format!("{}: not a .txt or .docx file", file.display()));
-                            continue;
-                        };
-                        add(&mut found, id, lang, file)?;
+                        match document_stem(&file) {
+                            Ok(id) => add(&mut found, id, lang, file)?,
+                            Err(Passed::Hidden) => {}
+                            Err(Passed::Because(why)) => {
+                                ignored.push(format!("{}: {why}", file.display()))
+                            }
+                        }
                     }
                 }
                 _ if name.starts_with('.') => {}
@@ -61,7 +63,19 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     entry.display()
                 )),
             }
-        } else if let Some(stem) = document_stem(&entry) {
+        } else {
+            let stem = match document_stem(&entry) {
+                Ok(stem) => stem,
+                Err(Passed::Because(why))
+                    if name.contains(".kk.") || name.contains(".ru.") || name.contains(".en.") =>
+                {
+                    ignored.push(format!("{}: {why}", entry.display()));
+                    continue;
+                }
+                // Other files beside the documents (a README, notes) are
+                // not the corpus's business.
+                Err(_) => continue,
+            };
             let lang = stem
                 .rsplit_once('.')
                 .and_then(|(id, code)| Some((id, Lang::from_tag(code)?, code)));
@@ -118,14 +132,46 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// The name of a document file without its extension: `.txt` or `.docx`.
-fn document_stem(path: &Path) -> Option<String> {
-    let ext = path.extension()?;
-    let known = ext.eq_ignore_ascii_case("txt") || ext.eq_ignore_ascii_case("docx");
-    if !known || !path.is_file() {
-        return None;
+/// Why a file is not read as a document.
+#[derive(Debug, PartialEq)]
+enum Passed {
+    /// A hidden file (`.DS_Store`, macOS's `._name.txt` resource forks),
+    /// passed over in silence.
+    Hidden,
+    /// Anything else, with what to do about it.
+    Because(String),
+}
+
+/// The name of a document file without its extension (`.txt` or
+/// `.docx`), or why the file is not one.
+fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with('.') {
+        return Err(Passed::Hidden);
     }
-    path.file_stem()?.to_str().map(str::to_string)
+    if name.starts_with("~$") {
+        return Err(Passed::Because(
+            "a lock file Word keeps while the document is open; left out".into(),
+        ));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let hint = match ext.as_str() {
+        "txt" | "docx" if path.is_file() => {
+            let stem = path.file_stem().and_then(|s| s.to_str());
+            return stem.map(str::to_string).ok_or(Passed::Hidden);
+        }
+        "doc" | "rtf" | "odt" => {
+            "; convert it, e.g. `libreoffice --headless --convert-to docx FILE`"
+        }
+        "pdf" => "; extract its text, e.g. `pdftotext FILE`",
+        "htm" | "html" => "; save the article's text as .txt",
+        _ => "",
+    };
+    Err(Passed::Because(format!("not a .txt or .docx file{hint}")))
 }
 
 /// Reads and decodes one document: see [`read_text`].
@@ -215,6 +261,47 @@ pub fn columns() -> impl Iterator<Item = (Lang, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_that_are_not_documents_say_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str| {
+            let p = dir.path().join(name);
+            fs::write(&p, "x").unwrap();
+            p
+        };
+        assert_eq!(document_stem(&file("a.txt")), Ok("a".into()));
+        assert_eq!(document_stem(&file("b.kk.DOCX")), Ok("b.kk".into()));
+        assert_eq!(document_stem(&file("._a.txt")), Err(Passed::Hidden));
+        assert_eq!(document_stem(&file(".DS_Store")), Err(Passed::Hidden));
+        let why = |name: &str| match document_stem(&file(name)) {
+            Err(Passed::Because(why)) => why,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!(why("~$report.docx").contains("lock file"));
+        assert!(why("old.doc").contains("libreoffice --headless --convert-to docx"));
+        assert!(why("scan.pdf").contains("pdftotext"));
+        assert_eq!(why("notes.md"), "not a .txt or .docx file");
+    }
+
+    #[test]
+    fn hidden_and_lock_files_do_not_stop_a_corpus() {
+        let dir = tempfile::tempdir().unwrap();
+        let kk = dir.path().join("kk");
+        fs::create_dir(&kk).unwrap();
+        fs::write(kk.join("a.txt"), "Мәтін.").unwrap();
+        // What a Mac leaves on a USB stick, and Word beside an open file.
+        fs::write(kk.join("._a.txt"), b"\x00\x05\x16\x07\xff").unwrap();
+        fs::write(kk.join("~$a.docx"), b"\x0bowner").unwrap();
+        fs::write(dir.path().join("README.md"), "about this corpus").unwrap();
+        fs::write(dir.path().join("b.ru.doc"), "old Word").unwrap();
+        let found = discover(dir.path()).unwrap();
+        assert_eq!(found.documents.len(), 1);
+        assert_eq!(found.documents[0].id, "a");
+        assert_eq!(found.ignored.len(), 2, "{:?}", found.ignored);
+        assert!(found.ignored[0].contains("b.ru.doc: not a .txt or .docx file; convert it"));
+        assert!(found.ignored[1].contains("~$a.docx: a lock file"));
+    }
 
     #[test]
     fn invalid_utf8_names_line_and_offset() {
