@@ -97,6 +97,9 @@ fn every_format_holds_the_same_rows() {
     }
     for (i, u) in units.iter().enumerate() {
         assert_eq!(u.prop("x-doc"), Some(tsv_rows[i][0]));
+        // Moses' .meta carries the beads and scores TSV does.
+        assert_eq!(moses[3][i].split('\t').nth(4), Some(tsv_rows[i][7]));
+        assert!(tsv_rows[i][7].starts_with("kk-"), "{}", tsv_rows[i][7]);
         assert_eq!(json_rows[i]["doc"], tsv_rows[i][0]);
         for (c, lang) in [Lang::Kk, Lang::Ru, Lang::En].into_iter().enumerate() {
             let text = u.variant(lang).map_or("", |v| v.text.as_str());

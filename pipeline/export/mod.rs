@@ -110,6 +110,20 @@ pub fn link_labels(link: &crate::align::pivot::Link) -> (String, String) {
     (pair, format!("{}-{}", link.shape.0, link.shape.1))
 }
 
+/// A row's beads for a line-based format: `kk-ru:1-1:0.9866 kk-en:1-2:0.7001`
+/// (pair, shape, score), space-separated.
+pub fn beads_label(row: &Row) -> String {
+    let beads: Vec<String> = row
+        .links
+        .iter()
+        .map(|l| {
+            let (pair, shape) = link_labels(l);
+            format!("{pair}:{shape}:{:.4}", l.score)
+        })
+        .collect();
+    beads.join(" ")
+}
+
 /// Text for a line-based format: tabs and line breaks become spaces so a
 /// segment can never break line parallelism.
 pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {

@@ -1,14 +1,17 @@
 //! Moses-style plain text: one line-parallel file per language.
 //!
 //! `PREFIX.kk`, `PREFIX.ru` and `PREFIX.en` hold one row per line (empty for
-//! a gap); `PREFIX.meta` holds, on the same line, the document id and the
-//! origin of each cell (`human`, `mt`, or empty), tab-separated.
+//! a gap); `PREFIX.meta` holds, on the same line, the document id, the
+//! origin of each cell (`human`, `mt`, or empty) and the row's beads with
+//! their scores (as in TSV: `kk-ru:1-1:0.9866 kk-en:1-1:0.9504`),
+//! tab-separated, so that training data can be filtered by origin and score
+//! without another format.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::atomic::{commit_all, AtomicFile};
-use super::{one_line, origin_label, ExportSummary, RowSink};
+use super::{beads_label, one_line, origin_label, ExportSummary, RowSink};
 use crate::error::{Error, Result};
 use crate::lang::CORPUS_LANGS;
 use crate::row::Row;
@@ -49,6 +52,8 @@ impl RowSink for MosesSink {
             meta.push('\t');
             meta.push_str(origin_label(&cell.text, &cell.origin));
         }
+        meta.push('\t');
+        meta.push_str(&beads_label(row));
         let file = &mut self.files[3];
         writeln!(file, "{meta}").map_err(|e| Error::io(file.path(), e))?;
         self.rows += 1;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::atomic::AtomicFile;
-use super::{link_labels, one_line, origin_label, ExportSummary, RowSink};
+use super::{beads_label, one_line, origin_label, ExportSummary, RowSink};
 use crate::error::{Error, Result};
 use crate::row::Row;
 
@@ -42,16 +42,8 @@ impl RowSink for TsvSink {
             line.push('\t');
             line.push_str(origin_label(&cell.text, &cell.origin));
         }
-        let beads: Vec<String> = row
-            .links
-            .iter()
-            .map(|l| {
-                let (pair, shape) = link_labels(l);
-                format!("{pair}:{shape}:{:.4}", l.score)
-            })
-            .collect();
         line.push('\t');
-        line.push_str(&beads.join(" "));
+        line.push_str(&beads_label(row));
         writeln!(self.file, "{line}").map_err(|e| Error::io(self.file.path(), e))?;
         self.rows += 1;
         Ok(())
