@@ -34,6 +34,9 @@ pub struct JobOptions<'a> {
     /// Leave out unreadable document versions (reported as warnings)
     /// instead of failing the run.
     pub skip_invalid: bool,
+    /// Decode text files that are not UTF-8 with this encoding (each is
+    /// named in a warning) instead of failing on them.
+    pub legacy_encoding: Option<ingest::Legacy>,
     /// Machine translation of the gaps; `None` leaves them empty.
     pub fill: Option<FillSetup<'a>>,
     /// Dictionaries and encoder for the aligner.
@@ -197,7 +200,21 @@ fn align_all(
     let mut done = 0;
     let resources = &opts.resources;
     for chunk in documents.chunks(CHUNK) {
-        let (sets, errs): (Vec<DocumentSet>, Vec<Vec<Error>>) = chunk.par_iter().map(load).unzip();
+        let legacy = opts.legacy_encoding;
+        let loaded: Vec<Loaded> = chunk.par_iter().map(|f| load(f, legacy)).collect();
+        let mut sets = Vec::with_capacity(loaded.len());
+        let mut errs = Vec::with_capacity(loaded.len());
+        for (set, e, legacy_read) in loaded {
+            for path in legacy_read {
+                let name = legacy.map_or("", ingest::Legacy::name);
+                warn(
+                    summary,
+                    format!("{}: not UTF-8; read as {name}", path.display()),
+                );
+            }
+            sets.push(set);
+            errs.push(e);
+        }
         // A chunk's documents are aligned together: the aligner learns its
         // dictionary from all of them.
         let aligned = crate::row::rows_of(&sets, resources);
@@ -222,12 +239,27 @@ fn align_all(
     Ok(rows)
 }
 
-fn load(files: &DocumentFiles) -> (DocumentSet, Vec<Error>) {
+/// A document's versions, the errors reading them, and the files that were
+/// read in the legacy encoding.
+type Loaded = (DocumentSet, Vec<Error>, Vec<PathBuf>);
+
+fn load(files: &DocumentFiles, legacy: Option<ingest::Legacy>) -> Loaded {
     let mut errors = Vec::new();
+    let mut legacy_read = Vec::new();
     let versions = std::array::from_fn(|c| {
         let path = files.paths[c].as_ref()?;
-        match ingest::read_document(&files.id, CORPUS_LANGS[c], path) {
-            Ok(doc) => Some(SegmentedDocument::new(doc)),
+        let lang = CORPUS_LANGS[c];
+        let read = match legacy {
+            Some(enc) => ingest::read_document_or(&files.id, lang, path, enc),
+            None => ingest::read_document(&files.id, lang, path).map(|d| (d, false)),
+        };
+        match read {
+            Ok((doc, was_legacy)) => {
+                if was_legacy {
+                    legacy_read.push(path.clone());
+                }
+                Some(SegmentedDocument::new(doc))
+            }
             Err(e) => {
                 errors.push(e);
                 None
@@ -238,7 +270,7 @@ fn load(files: &DocumentFiles) -> (DocumentSet, Vec<Error>) {
         id: files.id.clone(),
         versions,
     };
-    (set, errors)
+    (set, errors, legacy_read)
 }
 
 fn check_set(set: &DocumentSet, summary: &mut JobSummary) {

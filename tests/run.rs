@@ -177,6 +177,53 @@ fn a_broken_word_document_is_named_and_can_be_skipped() {
 }
 
 #[test]
+fn legacy_encoded_files_are_read_when_asked() {
+    // The demo's Kazakh and Russian versions as an archive would hold them:
+    // KZ-1048 and Windows-1251, converted by iconv (an independent encoder).
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    copy_dir(&corpus("demo"), &c);
+    let mut converted = Vec::new();
+    for (lang, enc) in [("kk", "RK1048"), ("ru", "CP1251")] {
+        for f in fs::read_dir(c.join(lang)).unwrap() {
+            let f = f.unwrap().path();
+            let Ok(o) = std::process::Command::new("iconv")
+                .args(["-f", "UTF-8", "-t", enc])
+                .arg(&f)
+                .output()
+            else {
+                assert!(!in_ci(), "iconv is missing");
+                eprintln!("skipped: no iconv");
+                return;
+            };
+            assert!(o.status.success(), "iconv -t {enc} {}", f.display());
+            fs::write(&f, o.stdout).unwrap();
+            converted.push(f);
+        }
+    }
+    let out = dir.path().join("out.jsonl");
+    let o = run_jsonl(&c, &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("-f RK1048"), "{}", stderr(&o));
+    // KZ-1048 is Windows-1251 wherever Russian text has letters, so one
+    // encoding reads both.
+    let o = run_jsonl(&c, &out, &["--legacy-encoding", "kz1048"]);
+    assert_ok(&o);
+    let err = stderr(&o);
+    for f in &converted {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        assert!(
+            err.lines()
+                .any(|l| l.contains(name) && l.contains("not UTF-8; read as KZ-1048")),
+            "{name}: {err}"
+        );
+    }
+    let demo = dir.path().join("demo.jsonl");
+    assert_ok(&run_jsonl(&corpus("demo"), &demo, &[]));
+    assert_eq!(fs::read(&demo).unwrap(), fs::read(&out).unwrap());
+}
+
+#[test]
 fn invalid_utf8_names_the_file_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c");

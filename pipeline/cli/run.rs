@@ -93,6 +93,11 @@ pub struct RunArgs {
     /// instead of failing the run.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Read text files that are not UTF-8 as ENC instead of failing on them:
+    /// kz1048 (Kazakh KZ-1048) or cp1251 (Windows-1251); each is named in a
+    /// warning.
+    #[arg(long, value_name = "ENC")]
+    pub legacy_encoding: Option<crate::ingest::Legacy>,
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -253,6 +258,7 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     let opts = JobOptions {
         corpus: args.corpus.clone(),
         skip_invalid: args.skip_invalid,
+        legacy_encoding: args.legacy_encoding,
         fill,
         resources,
     };

@@ -6,6 +6,9 @@
 //! stand wherever a text file may; their body is read as text ([`docx`]).
 
 pub mod docx;
+pub mod legacy;
+
+pub use legacy::Legacy;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -183,6 +186,29 @@ pub fn read_document(id: &str, lang: Lang, path: &Path) -> Result<Document> {
         path: path.to_path_buf(),
         text,
     })
+}
+
+/// [`read_document`], decoding a text file that is not UTF-8 as `legacy`
+/// instead of failing; the flag says whether it was.
+pub fn read_document_or(
+    id: &str,
+    lang: Lang,
+    path: &Path,
+    legacy: Legacy,
+) -> Result<(Document, bool)> {
+    match read_document(id, lang, path) {
+        Err(Error::InvalidUtf8 { .. }) => {
+            let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+            let doc = Document {
+                id: id.to_string(),
+                lang,
+                path: path.to_path_buf(),
+                text: legacy.decode(&bytes),
+            };
+            Ok((doc, true))
+        }
+        other => other.map(|doc| (doc, false)),
+    }
 }
 
 /// The text of a document file: the body of a Word document (`.docx`),
