@@ -332,6 +332,8 @@ fn directories_align_as_one_corpus() {
         check_cover(&beads, 3, 3).unwrap();
         assert_eq!(text, "[0]:[0]\n[1]:[1]\n[2]:[2]\n", "{name}");
     }
+    // Word's lock file beside a document that is open is no document.
+    fs::write(dir.path().join("kk").join("~$a.docx"), b"\x0bowner").unwrap();
     let o = shanyraq(
         &[
             &base[..],

@@ -124,7 +124,8 @@ fn paired_names(src: &Path, tgt: &Path) -> anyhow::Result<Vec<String>> {
     Ok(src_names)
 }
 
-/// The names of the regular files in `dir` (hidden ones left out), sorted.
+/// The names of the regular files in `dir` (hidden ones and Word's lock
+/// files, `~$name.docx`, left out), sorted.
 fn file_names(dir: &Path) -> anyhow::Result<Vec<String>> {
     let read = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", dir.display());
     let mut names = Vec::new();
@@ -134,7 +135,7 @@ fn file_names(dir: &Path) -> anyhow::Result<Vec<String>> {
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
             bail!("{}: file names must be UTF-8", path.display());
         };
-        if path.is_file() && !name.starts_with('.') {
+        if path.is_file() && !name.starts_with('.') && !name.starts_with("~$") {
             names.push(name);
         }
     }
