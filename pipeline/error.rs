@@ -8,13 +8,13 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The corpus directory does not exist or is not a directory.
-    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .docx)", path.display())]
+    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .docx, .odt)", path.display())]
     CorpusNotFound {
         /// The path given.
         path: PathBuf,
     },
     /// The corpus directory holds no document in either layout.
-    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .docx)", path.display())]
+    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .docx, .odt)", path.display())]
     EmptyCorpus {
         /// The corpus directory.
         path: PathBuf,
@@ -31,9 +31,9 @@ pub enum Error {
         /// The second file.
         second: PathBuf,
     },
-    /// A `.docx` file whose text cannot be read.
-    #[error("{}: cannot read it as a Word document: {message}; save it again as .docx, or as UTF-8 text (.txt)", path.display())]
-    Docx {
+    /// A `.docx` or `.odt` file whose text cannot be read.
+    #[error("{}: cannot read it as an office document: {message}; save it again (.docx or .odt), or as UTF-8 text (.txt)", path.display())]
+    Office {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.

@@ -2,7 +2,7 @@
 //!
 //! Data flows one way, one module per stage:
 //!
-//! 1. [`ingest`]: a corpus directory (text or Word files) → [`ingest::DocumentFiles`] (the kk, ru
+//! 1. [`ingest`]: a corpus directory (text, Word or OpenDocument files) → [`ingest::DocumentFiles`] (the kk, ru
 //!    and en versions of each document, paired by id) → [`document::Document`]
 //!    (decoded text).
 //! 2. [`segment`]: a document → [`document::Sentence`]s, byte ranges into its

@@ -138,14 +138,18 @@ fn a_paragraph_a_line_reads_like_blank_line_paragraphs() {
 }
 
 #[test]
-fn word_documents_give_the_rows_of_their_text() {
-    // corpora/demo-docx is the demo corpus written by python-docx
-    // (scripts/make_docx_fixtures.py): runs cut inside words, headings.
+fn office_documents_give_the_rows_of_their_text() {
+    // corpora/demo-docx and demo-odt are the demo corpus written by
+    // python-docx and odfpy (scripts/make_office_fixtures.py): runs cut
+    // inside words, headings.
     let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    let a = dir.path().join("a.jsonl");
     assert_ok(&run_jsonl(&corpus("demo"), &a, &[]));
-    assert_ok(&run_jsonl(&corpus("demo-docx"), &b, &[]));
-    assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+    for office in ["demo-docx", "demo-odt"] {
+        let b = dir.path().join(format!("{office}.jsonl"));
+        assert_ok(&run_jsonl(&corpus(office), &b, &[]));
+        assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap(), "{office}");
+    }
 }
 
 #[test]
@@ -162,8 +166,8 @@ fn a_broken_word_document_is_named_and_can_be_skipped() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("2026-03-12-flood-preparedness.docx: cannot read it as a Word document")
-            && err.contains("save it again as .docx"),
+        err.contains("2026-03-12-flood-preparedness.docx: cannot read it as an office document")
+            && err.contains("save it again (.docx or .odt)"),
         "{err}"
     );
     assert!(!out.exists());

@@ -80,7 +80,7 @@ fn a_word_document_segments_like_its_text() {
     let o = shanyraq(&["segment", "--lang", "kk", fake.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("fake.docx: cannot read it as a Word document: not a zip archive"),
+        stderr(&o).contains("fake.docx: cannot read it as an office document: not a zip archive"),
         "{}",
         stderr(&o)
     );

@@ -45,7 +45,7 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a file (a Word document too) or standard input (`-`) as text,
+/// Reads a file (a Word or OpenDocument text too) or standard input (`-`) as text,
 /// with the same decoding and errors as corpus files.
 pub fn read_input(path: &Path) -> anyhow::Result<String> {
     if path.as_os_str() != "-" {

@@ -13,79 +13,33 @@
 //! text box for older readers (`<mc:Fallback>`). Headers, footers and
 //! footnotes live in other parts and are not part of the body either.
 
-use std::io::{Cursor, Read};
+use quick_xml::events::BytesStart;
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
+use super::office::{self, Markup, Paragraphs};
 
 /// The body of the Word document `bytes`: paragraphs separated by blank
 /// lines; `Err` says why the file is not one.
 pub fn body_text(bytes: &[u8]) -> Result<String, String> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a zip archive ({e})"))?;
-    let mut part = archive
-        .by_name("word/document.xml")
-        .map_err(|_| "the archive has no word/document.xml".to_string())?;
-    let mut xml = Vec::new();
-    part.read_to_end(&mut xml)
-        .map_err(|e| format!("word/document.xml: {e}"))?;
-    paragraphs(&xml)
+    office::body_text(bytes, "word/document.xml", &mut Body::default())
 }
 
-/// The paragraphs of a WordprocessingML body.
-fn paragraphs(xml: &[u8]) -> Result<String, String> {
-    let mut reader = Reader::from_reader(xml);
-    let mut body = Body::default();
-    let mut buf = Vec::new();
-    loop {
-        let at = reader.buffer_position();
-        let error = |e: String| format!("word/document.xml, byte {at}: {e}");
-        buf.clear();
-        match reader
-            .read_event_into(&mut buf)
-            .map_err(|e| error(e.to_string()))?
-        {
-            Event::Start(e) => body.open(e.name().as_ref()),
-            Event::Empty(e) => {
-                body.open(e.name().as_ref());
-                body.close(e.name().as_ref());
-            }
-            Event::End(e) => body.close(e.name().as_ref()),
-            Event::Text(t) if body.reading() => {
-                let text = t.xml_content().map_err(|e| error(e.to_string()))?;
-                body.paragraph.push_str(&text);
-            }
-            Event::GeneralRef(r) if body.reading() => {
-                let c = crate::xml::reference(&r).map_err(error)?;
-                body.paragraph.push(c);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    body.end_paragraph();
-    Ok(body.text)
-}
-
-/// What has been read of the body so far.
+/// Where in the body the reader is.
 #[derive(Default)]
 struct Body {
-    /// Finished paragraphs, a blank line between two.
-    text: String,
-    /// The paragraph being read.
-    paragraph: String,
     /// Inside `<w:t>`: its text is the document's.
     in_text: bool,
     /// How deep inside `<mc:Fallback>`: a copy of what was read already.
     fallback: usize,
 }
 
-impl Body {
+impl Markup for Body {
     fn reading(&self) -> bool {
         self.in_text && self.fallback == 0
     }
 
-    fn open(&mut self, name: &[u8]) {
+    fn open(&mut self, e: &BytesStart<'_>, text: &mut Paragraphs) {
+        let name = e.name();
+        let name = name.as_ref();
         if name == b"mc:Fallback" {
             self.fallback += 1;
         }
@@ -95,41 +49,30 @@ impl Body {
         match name {
             // A text box's paragraphs sit inside a paragraph: what came
             // before the box is a paragraph of its own.
-            b"w:p" => self.end_paragraph(),
+            b"w:p" => text.end(),
             b"w:t" => self.in_text = true,
-            b"w:tab" => self.paragraph.push('\t'),
-            b"w:br" | b"w:cr" => self.paragraph.push('\n'),
-            b"w:noBreakHyphen" => self.paragraph.push('-'),
+            b"w:tab" => text.push('\t'),
+            b"w:br" | b"w:cr" => text.push('\n'),
+            b"w:noBreakHyphen" => text.push('-'),
             _ => {}
         }
     }
 
-    fn close(&mut self, name: &[u8]) {
+    fn close(&mut self, name: &[u8], text: &mut Paragraphs) {
         match name {
             b"mc:Fallback" => self.fallback = self.fallback.saturating_sub(1),
             _ if self.fallback > 0 => {}
             b"w:t" => self.in_text = false,
-            b"w:p" => self.end_paragraph(),
+            b"w:p" => text.end(),
             _ => {}
         }
-    }
-
-    fn end_paragraph(&mut self) {
-        let p = self.paragraph.trim();
-        if !p.is_empty() {
-            if !self.text.is_empty() {
-                self.text.push_str("\n\n");
-            }
-            self.text.push_str(p);
-        }
-        self.paragraph.clear();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use crate::ingest::office::zipped;
 
     fn document(body: &str) -> String {
         format!(
@@ -139,16 +82,6 @@ mod tests {
         )
     }
 
-    fn docx(parts: &[(&str, &str)]) -> Vec<u8> {
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        for (name, text) in parts {
-            zip.start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
-    }
-
     #[test]
     fn runs_join_and_paragraphs_part() {
         let body = r#"
@@ -156,7 +89,7 @@ mod tests {
 <w:p/>
 <w:p><w:r><w:t>Р.Василенко 15</w:t><w:tab/><w:t>наурызда &amp; &#1179;&#x49B; сөйледі.</w:t><w:br/><w:t>Жаңа жол.</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Ұяшық 1.</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Ұяшық 2.</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
-        let text = body_text(&docx(&[("word/document.xml", &document(body))])).unwrap();
+        let text = body_text(&zipped(&[("word/document.xml", &document(body))])).unwrap();
         assert_eq!(
             text,
             "Брюссельде жоба таныстырылды\n\nР.Василенко 15\tнаурызда & ққ сөйледі.\nЖаңа жол.\n\nҰяшық 1.\n\nҰяшық 2."
@@ -168,7 +101,7 @@ mod tests {
         let body = r#"
 <w:p><w:r><w:t xml:space="preserve">Kept </w:t></w:r><w:del w:id="1"><w:r><w:delText>deleted </w:delText></w:r></w:del><w:ins w:id="2"><w:r><w:t>inserted</w:t></w:r></w:ins><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>.</w:t></w:r></w:p>
 <w:p><w:r><w:t>Before the box.</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>In the box.</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>In the box.</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>After the box.</w:t></w:r></w:p>"#;
-        let text = body_text(&docx(&[("word/document.xml", &document(body))])).unwrap();
+        let text = body_text(&zipped(&[("word/document.xml", &document(body))])).unwrap();
         assert_eq!(
             text,
             "Kept inserted.\n\nBefore the box.\n\nIn the box.\n\nAfter the box."
@@ -179,9 +112,9 @@ mod tests {
     fn files_that_are_not_word_documents_say_why() {
         let err = body_text(b"plain text, not a zip").unwrap_err();
         assert!(err.starts_with("not a zip archive"), "{err}");
-        let err = body_text(&docx(&[("content.xml", "<x/>")])).unwrap_err();
+        let err = body_text(&zipped(&[("content.xml", "<x/>")])).unwrap_err();
         assert_eq!(err, "the archive has no word/document.xml");
-        let broken = docx(&[("word/document.xml", "<w:document><w:body><w:p></w:body>")]);
+        let broken = zipped(&[("word/document.xml", "<w:document><w:body><w:p></w:body>")]);
         let err = body_text(&broken).unwrap_err();
         assert!(err.starts_with("word/document.xml, byte "), "{err}");
     }

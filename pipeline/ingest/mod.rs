@@ -2,11 +2,14 @@
 //! decode them.
 //!
 //! Two layouts are accepted, also mixed: `CORPUS/{kk,ru,en}/<doc-id>.txt`
-//! and the flat `CORPUS/<doc-id>.<lang>.txt`. Word documents (`.docx`)
-//! stand wherever a text file may; their body is read as text ([`docx`]).
+//! and the flat `CORPUS/<doc-id>.<lang>.txt`. Word and OpenDocument files
+//! (`.docx`, `.odt`) stand wherever a text file may; their body is read as
+//! text ([`docx`], [`odt`]).
 
 pub mod docx;
 pub mod legacy;
+pub mod odt;
+mod office;
 
 pub use legacy::Legacy;
 
@@ -87,7 +90,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     add(&mut found, id.to_string(), lang, entry)?;
                 }
                 _ => ignored.push(format!(
-                    "{}: name it <doc-id>.<lang>.txt (or .docx) with lang kk, ru or en",
+                    "{}: name it <doc-id>.<lang>.txt (or .docx, .odt) with lang kk, ru or en",
                     entry.display()
                 )),
             }
@@ -145,8 +148,8 @@ enum Passed {
     Because(String),
 }
 
-/// The name of a document file without its extension (`.txt` or
-/// `.docx`), or why the file is not one.
+/// The name of a document file without its extension (`.txt`, `.docx` or
+/// `.odt`), or why the file is not one.
 fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.starts_with('.') {
@@ -163,18 +166,18 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
         .unwrap_or("")
         .to_ascii_lowercase();
     let hint = match ext.as_str() {
-        "txt" | "docx" if path.is_file() => {
+        "txt" | "docx" | "odt" if path.is_file() => {
             let stem = path.file_stem().and_then(|s| s.to_str());
             return stem.map(str::to_string).ok_or(Passed::Hidden);
         }
-        "doc" | "rtf" | "odt" => {
-            "; convert it, e.g. `libreoffice --headless --convert-to docx FILE`"
-        }
+        "doc" | "rtf" => "; convert it, e.g. `libreoffice --headless --convert-to docx FILE`",
         "pdf" => "; extract its text, e.g. `pdftotext FILE`",
         "htm" | "html" => "; save the article's text as .txt",
         _ => "",
     };
-    Err(Passed::Because(format!("not a .txt or .docx file{hint}")))
+    Err(Passed::Because(format!(
+        "not a .txt, .docx or .odt file{hint}"
+    )))
 }
 
 /// Reads and decodes one document: see [`read_text`].
@@ -211,16 +214,22 @@ pub fn read_document_or(
     }
 }
 
-/// The text of a document file: the body of a Word document (`.docx`),
+/// The text of a document file: the body of a Word or OpenDocument text
+/// (`.docx`, `.odt`),
 /// else the file decoded from UTF-8 (a byte-order mark is dropped) or
 /// UTF-16 with a byte-order mark.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
-    {
-        return docx::body_text(&bytes).map_err(|message| Error::Docx {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let office = if ext.eq_ignore_ascii_case("docx") {
+        Some(docx::body_text(&bytes))
+    } else if ext.eq_ignore_ascii_case("odt") {
+        Some(odt::body_text(&bytes))
+    } else {
+        None
+    };
+    if let Some(text) = office {
+        return text.map_err(|message| Error::Office {
             path: path.to_path_buf(),
             message,
         });
@@ -307,7 +316,7 @@ mod tests {
         assert!(why("~$report.docx").contains("lock file"));
         assert!(why("old.doc").contains("libreoffice --headless --convert-to docx"));
         assert!(why("scan.pdf").contains("pdftotext"));
-        assert_eq!(why("notes.md"), "not a .txt or .docx file");
+        assert_eq!(why("notes.md"), "not a .txt, .docx or .odt file");
     }
 
     #[test]
@@ -325,7 +334,7 @@ mod tests {
         assert_eq!(found.documents.len(), 1);
         assert_eq!(found.documents[0].id, "a");
         assert_eq!(found.ignored.len(), 2, "{:?}", found.ignored);
-        assert!(found.ignored[0].contains("b.ru.doc: not a .txt or .docx file; convert it"));
+        assert!(found.ignored[0].contains("b.ru.doc: not a .txt, .docx or .odt file; convert it"));
         assert!(found.ignored[1].contains("~$a.docx: a lock file"));
     }
 
