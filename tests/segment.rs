@@ -85,3 +85,36 @@ fn a_word_document_segments_like_its_text() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_legacy_encoded_file_segments_when_asked() {
+    let txt = corpus("demo").join("kk/2026-03-06-brussels-constitution.txt");
+    let Ok(o) = std::process::Command::new("iconv")
+        .args(["-f", "UTF-8", "-t", "RK1048"])
+        .arg(&txt)
+        .output()
+    else {
+        assert!(!in_ci(), "iconv is missing");
+        eprintln!("skipped: no iconv");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let kz = dir.path().join("kz1048.txt");
+    std::fs::write(&kz, o.stdout).unwrap();
+    let want = shanyraq(&["segment", "--lang", "kk", txt.to_str().unwrap()]);
+    let got = shanyraq(&[
+        "segment",
+        "--lang",
+        "kk",
+        "--legacy-encoding",
+        "kz1048",
+        kz.to_str().unwrap(),
+    ]);
+    assert_ok(&got);
+    assert_eq!(stdout(&got), stdout(&want));
+    assert!(
+        stderr(&got).contains("kz1048.txt: not UTF-8; read as KZ-1048"),
+        "{}",
+        stderr(&got)
+    );
+}

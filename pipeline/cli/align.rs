@@ -123,14 +123,15 @@ pub struct AlignArgs {
     /// score.py scores several files.
     #[arg(long)]
     pub gold: Option<PathBuf>,
+    /// Read inputs that are not UTF-8 as ENC: kz1048 (Kazakh KZ-1048) or
+    /// cp1251 (Windows-1251).
+    #[arg(long, value_name = "ENC")]
+    pub legacy_encoding: Option<crate::ingest::Legacy>,
 }
 
-pub(super) fn sentences(
-    path: &Path,
-    lang: Lang,
-    presegmented: bool,
-) -> anyhow::Result<Vec<String>> {
-    let text = read_input(path)?;
+pub(super) fn sentences(path: &Path, lang: Lang, args: &AlignArgs) -> anyhow::Result<Vec<String>> {
+    let presegmented = args.presegmented;
+    let text = read_input(path, args.legacy_encoding)?;
     if presegmented {
         return Ok(text.lines().map(str::to_string).collect());
     }
@@ -153,8 +154,8 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
             "--out-dir is for aligning two directories; for two documents the beads go to stdout"
         );
     }
-    let src = sentences(&args.src, args.src_lang, args.presegmented)?;
-    let tgt = sentences(&args.tgt, args.tgt_lang, args.presegmented)?;
+    let src = sentences(&args.src, args.src_lang, &args)?;
+    let tgt = sentences(&args.tgt, args.tgt_lang, &args)?;
     let src_refs: Vec<&str> = src.iter().map(String::as_str).collect();
     let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
     let dictionary = dictionary(&args)?;
@@ -225,7 +226,7 @@ pub(super) fn check_pairing(
 
 /// A gold file's beads, its path named in any error.
 pub(super) fn read_gold(path: &Path) -> anyhow::Result<Vec<crate::align::gold::IdBead>> {
-    let text = read_input(path)?;
+    let text = read_input(path, None)?;
     parse_gold(&text).with_context(|| format!("{}", path.display()))
 }
 

@@ -29,8 +29,8 @@ pub fn run(args: &AlignArgs) -> anyhow::Result<ExitCode> {
     }
     let mut texts = Vec::with_capacity(names.len());
     for name in &names {
-        let src = sentences(&args.src.join(name), args.src_lang, args.presegmented)?;
-        let tgt = sentences(&args.tgt.join(name), args.tgt_lang, args.presegmented)?;
+        let src = sentences(&args.src.join(name), args.src_lang, args)?;
+        let tgt = sentences(&args.tgt.join(name), args.tgt_lang, args)?;
         texts.push((src, tgt));
     }
     fn side(v: &[String]) -> Vec<&str> {

@@ -20,12 +20,16 @@ pub struct SegmentArgs {
     pub lang: Lang,
     /// Input file; `-` or nothing reads standard input.
     pub input: Option<PathBuf>,
+    /// Read input that is not UTF-8 as ENC: kz1048 (Kazakh KZ-1048) or
+    /// cp1251 (Windows-1251).
+    #[arg(long, value_name = "ENC")]
+    pub legacy_encoding: Option<ingest::Legacy>,
 }
 
 /// Reads the input, segments it and prints the sentences.
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let path = args.input.unwrap_or_else(|| PathBuf::from("-"));
-    let text = read_input(&path)?;
+    let text = read_input(&path, args.legacy_encoding)?;
     let doc = SegmentedDocument::new(Document {
         id: String::new(),
         lang: args.lang,
@@ -45,15 +49,28 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a file (a Word or OpenDocument text too) or standard input (`-`) as text,
-/// with the same decoding and errors as corpus files.
-pub fn read_input(path: &Path) -> anyhow::Result<String> {
-    if path.as_os_str() != "-" {
-        return Ok(ingest::read_text(path)?);
+/// Reads a file (a Word or OpenDocument text too) or standard input (`-`)
+/// as text, with the same decoding and errors as corpus files; input that
+/// is not UTF-8 is read as `legacy` if given (with a warning).
+pub fn read_input(path: &Path, legacy: Option<ingest::Legacy>) -> anyhow::Result<String> {
+    let (text, was_legacy) = if path.as_os_str() != "-" {
+        match legacy {
+            Some(enc) => ingest::read_text_or(path, enc)?,
+            None => (ingest::read_text(path)?, false),
+        }
+    } else {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        match (ingest::decode(path, bytes.clone()), legacy) {
+            (Err(crate::Error::InvalidUtf8 { .. }), Some(enc)) => (enc.decode(&bytes), true),
+            (decoded, _) => (decoded?, false),
+        }
+    };
+    if was_legacy {
+        let name = legacy.map_or("", ingest::Legacy::name);
+        tracing::warn!("{}: not UTF-8; read as {name}", path.display());
     }
-    let mut bytes = Vec::new();
-    io::stdin()
-        .read_to_end(&mut bytes)
-        .context("reading standard input")?;
-    Ok(ingest::decode(path, bytes)?)
+    Ok(text)
 }

@@ -199,18 +199,25 @@ pub fn read_document_or(
     path: &Path,
     legacy: Legacy,
 ) -> Result<(Document, bool)> {
-    match read_document(id, lang, path) {
+    let (text, was_legacy) = read_text_or(path, legacy)?;
+    let doc = Document {
+        id: id.to_string(),
+        lang,
+        path: path.to_path_buf(),
+        text,
+    };
+    Ok((doc, was_legacy))
+}
+
+/// [`read_text`], decoding a text file that is not UTF-8 as `legacy`
+/// instead of failing; the flag says whether it was.
+pub fn read_text_or(path: &Path, legacy: Legacy) -> Result<(String, bool)> {
+    match read_text(path) {
         Err(Error::InvalidUtf8 { .. }) => {
             let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-            let doc = Document {
-                id: id.to_string(),
-                lang,
-                path: path.to_path_buf(),
-                text: legacy.decode(&bytes),
-            };
-            Ok((doc, true))
+            Ok((legacy.decode(&bytes), true))
         }
-        other => other.map(|doc| (doc, false)),
+        other => other.map(|text| (text, false)),
     }
 }
 
