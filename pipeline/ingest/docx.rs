@@ -9,8 +9,9 @@
 //! changes. The runs are joined as they are, and paragraphs are separated by
 //! a blank line, as in a text file. What a reader of the printed page does
 //! not see is left out: text deleted under tracked changes (`<w:delText>`),
-//! field codes (`<w:instrText>`), and the fallback copy Word writes of every
-//! text box for older readers (`<mc:Fallback>`). Headers, footers and
+//! field codes (`<w:instrText>`), text a tracked change moved away
+//! (`<w:moveFrom>`; it is read where it went), and the fallback copy Word
+//! writes of every text box for older readers (`<mc:Fallback>`). Headers, footers and
 //! footnotes live in other parts and are not part of the body either.
 
 use quick_xml::events::BytesStart;
@@ -28,22 +29,27 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
 struct Body {
     /// Inside `<w:t>`: its text is the document's.
     in_text: bool,
-    /// How deep inside `<mc:Fallback>`: a copy of what was read already.
-    fallback: usize,
+    /// How deep inside elements whose text is shown elsewhere or not at all.
+    hidden: usize,
 }
+
+/// Copies of text read elsewhere: a text box's fallback for older readers,
+/// and text a tracked change moved away (it is read where it was moved
+/// to, in `<w:moveTo>`).
+const HIDDEN: [&[u8]; 2] = [b"mc:Fallback", b"w:moveFrom"];
 
 impl Markup for Body {
     fn reading(&self) -> bool {
-        self.in_text && self.fallback == 0
+        self.in_text && self.hidden == 0
     }
 
     fn open(&mut self, e: &BytesStart<'_>, text: &mut Paragraphs) {
         let name = e.name();
         let name = name.as_ref();
-        if name == b"mc:Fallback" {
-            self.fallback += 1;
+        if HIDDEN.contains(&name) {
+            self.hidden += 1;
         }
-        if self.fallback > 0 {
+        if self.hidden > 0 {
             return;
         }
         match name {
@@ -60,8 +66,8 @@ impl Markup for Body {
 
     fn close(&mut self, name: &[u8], text: &mut Paragraphs) {
         match name {
-            b"mc:Fallback" => self.fallback = self.fallback.saturating_sub(1),
-            _ if self.fallback > 0 => {}
+            _ if HIDDEN.contains(&name) => self.hidden = self.hidden.saturating_sub(1),
+            _ if self.hidden > 0 => {}
             b"w:t" => self.in_text = false,
             b"w:p" => text.end(),
             _ => {}
@@ -99,7 +105,7 @@ mod tests {
     #[test]
     fn what_the_page_does_not_show_is_left_out() {
         let body = r#"
-<w:p><w:r><w:t xml:space="preserve">Kept </w:t></w:r><w:del w:id="1"><w:r><w:delText>deleted </w:delText></w:r></w:del><w:ins w:id="2"><w:r><w:t>inserted</w:t></w:r></w:ins><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>.</w:t></w:r></w:p>
+<w:p><w:moveFrom w:id="3"><w:r><w:t>Moved.</w:t></w:r></w:moveFrom><w:r><w:t xml:space="preserve">Kept </w:t></w:r><w:del w:id="1"><w:r><w:delText>deleted </w:delText></w:r></w:del><w:ins w:id="2"><w:r><w:t>inserted</w:t></w:r></w:ins><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>.</w:t></w:r></w:p>
 <w:p><w:r><w:t>Before the box.</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>In the box.</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>In the box.</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>After the box.</w:t></w:r></w:p>"#;
         let text = body_text(&zipped(&[("word/document.xml", &document(body))])).unwrap();
         assert_eq!(
