@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes corpora/demo-docx/ and corpora/demo-odt/: the demo corpus as Word
 documents made by python-docx and as OpenDocument texts made by odfpy (two
-independent writers of the formats), for tests/run.rs and tests/segment.rs,
-which read them and compare with the text files.
+independent writers of the formats), and corpora/demo-doc/: the Word files
+saved as Word 97–2003 by LibreOffice (`soffice --headless --convert-to doc`,
+the same bytes on every run with LibreOffice 7.4.7), for tests/run.rs and
+tests/segment.rs, which read them and compare with the text files.
 
 Each paragraph of a text file becomes a paragraph (the first a heading, as a
 press office would style its title); its text is cut into runs (spans) at
@@ -11,7 +13,8 @@ joining runs as the office suite splits them. Zip timestamps and the
 documents' dates are fixed, so the files are the same on every run.
 
 Usage (needs python-docx and odfpy, e.g. `pip install python-docx==1.2.0
-odfpy==1.4.1`):
+odfpy==1.4.1`, and LibreOffice for the .doc files, e.g. `apt-get install
+libreoffice-writer-nogui`; without it those are skipped):
 
     python3 scripts/make_office_fixtures.py [--demo corpora/demo] [--out corpora]
 """
@@ -20,6 +23,8 @@ import datetime
 import io
 import os
 import random
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -113,6 +118,18 @@ def main():
                 with open(path, "wb") as f:
                     f.write(data)
                 print(path, len(data), "bytes")
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        print("no soffice: corpora/demo-doc left as it is")
+        return
+    for lang in sorted(os.listdir(os.path.join(args.out, "demo-docx"))):
+        src = os.path.join(args.out, "demo-docx", lang)
+        out_dir = os.path.join(args.out, "demo-doc", lang)
+        os.makedirs(out_dir, exist_ok=True)
+        files = sorted(os.path.join(src, f) for f in os.listdir(src) if f.endswith(".docx"))
+        subprocess.run([soffice, "--headless", "--convert-to", "doc", "--outdir", out_dir, *files],
+                       check=True, capture_output=True)
+        print(out_dir, len(files), "files")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 //!
 //! Two layouts are accepted, also mixed: `CORPUS/{kk,ru,en}/<doc-id>.txt`
 //! and the flat `CORPUS/<doc-id>.<lang>.txt`. Word and OpenDocument files
-//! (`.docx`, `.odt`) stand wherever a text file may; their body is read as
-//! text ([`docx`], [`odt`]).
+//! (`.doc`, `.docx`, `.odt`) stand wherever a text file may; their body is
+//! read as text ([`doc`], [`docx`], [`odt`]).
 
+pub mod doc;
 pub mod docx;
 pub mod legacy;
 pub mod odt;
@@ -90,7 +91,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     add(&mut found, id.to_string(), lang, entry)?;
                 }
                 _ => ignored.push(format!(
-                    "{}: name it <doc-id>.<lang>.txt (or .docx, .odt) with lang kk, ru or en",
+                    "{}: name it <doc-id>.<lang>.txt (or .doc, .docx, .odt) with lang kk, ru or en",
                     entry.display()
                 )),
             }
@@ -148,8 +149,8 @@ enum Passed {
     Because(String),
 }
 
-/// The name of a document file without its extension (`.txt`, `.docx` or
-/// `.odt`), or why the file is not one.
+/// The name of a document file without its extension (`.txt`, `.doc`,
+/// `.docx` or `.odt`), or why the file is not one.
 fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.starts_with('.') {
@@ -166,17 +167,17 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
         .unwrap_or("")
         .to_ascii_lowercase();
     let hint = match ext.as_str() {
-        "txt" | "docx" | "odt" if path.is_file() => {
+        "txt" | "doc" | "docx" | "odt" if path.is_file() => {
             let stem = path.file_stem().and_then(|s| s.to_str());
             return stem.map(str::to_string).ok_or(Passed::Hidden);
         }
-        "doc" | "rtf" => "; convert it, e.g. `libreoffice --headless --convert-to docx FILE`",
+        "rtf" => "; convert it, e.g. `libreoffice --headless --convert-to docx FILE`",
         "pdf" => "; extract its text, e.g. `pdftotext FILE`",
         "htm" | "html" => "; save the article's text as .txt",
         _ => "",
     };
     Err(Passed::Because(format!(
-        "not a .txt, .docx or .odt file{hint}"
+        "not a .txt, .doc, .docx or .odt file{hint}"
     )))
 }
 
@@ -222,13 +223,15 @@ pub fn read_text_or(path: &Path, legacy: Legacy) -> Result<(String, bool)> {
 }
 
 /// The text of a document file: the body of a Word or OpenDocument text
-/// (`.docx`, `.odt`),
+/// (`.doc`, `.docx`, `.odt`),
 /// else the file decoded from UTF-8 (a byte-order mark is dropped) or
 /// UTF-16 with a byte-order mark.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let office = if ext.eq_ignore_ascii_case("docx") {
+    let office = if ext.eq_ignore_ascii_case("doc") {
+        Some(doc::body_text(&bytes))
+    } else if ext.eq_ignore_ascii_case("docx") {
         Some(docx::body_text(&bytes))
     } else if ext.eq_ignore_ascii_case("odt") {
         Some(odt::body_text(&bytes))
@@ -321,9 +324,9 @@ mod tests {
             other => panic!("{name}: {other:?}"),
         };
         assert!(why("~$report.docx").contains("lock file"));
-        assert!(why("old.doc").contains("libreoffice --headless --convert-to docx"));
+        assert!(why("old.rtf").contains("libreoffice --headless --convert-to docx"));
         assert!(why("scan.pdf").contains("pdftotext"));
-        assert_eq!(why("notes.md"), "not a .txt, .docx or .odt file");
+        assert_eq!(why("notes.md"), "not a .txt, .doc, .docx or .odt file");
     }
 
     #[test]
@@ -336,12 +339,14 @@ mod tests {
         fs::write(kk.join("._a.txt"), b"\x00\x05\x16\x07\xff").unwrap();
         fs::write(kk.join("~$a.docx"), b"\x0bowner").unwrap();
         fs::write(dir.path().join("README.md"), "about this corpus").unwrap();
-        fs::write(dir.path().join("b.ru.doc"), "old Word").unwrap();
+        fs::write(dir.path().join("b.ru.rtf"), "{\\rtf1 old Word}").unwrap();
         let found = discover(dir.path()).unwrap();
         assert_eq!(found.documents.len(), 1);
         assert_eq!(found.documents[0].id, "a");
         assert_eq!(found.ignored.len(), 2, "{:?}", found.ignored);
-        assert!(found.ignored[0].contains("b.ru.doc: not a .txt, .docx or .odt file; convert it"));
+        assert!(
+            found.ignored[0].contains("b.ru.rtf: not a .txt, .doc, .docx or .odt file; convert it")
+        );
         assert!(found.ignored[1].contains("~$a.docx: a lock file"));
     }
 
