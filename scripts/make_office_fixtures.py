@@ -6,6 +6,12 @@ saved as Word 97–2003 by LibreOffice (`soffice --headless --convert-to doc`,
 the same bytes on every run with LibreOffice 7.4.7), for tests/run.rs and
 tests/segment.rs, which read them and compare with the text files.
 
+With LibreOffice it also saves corpora/office-features/features.fodt (a
+hand-written flat OpenDocument text with a footnote, a comment, a list, a
+table, a line break and a run of spaces) as .odt, .docx and .doc, which
+tests/segment.rs reads to the same sentences (LibreOffice dates the zip
+entries of the .odt and .docx, so those differ in bytes from run to run).
+
 Each paragraph of a text file becomes a paragraph (the first a heading, as a
 press office would style its title); its text is cut into runs (spans) at
 places inside words, every other one bold, so that reading a document means
@@ -130,6 +136,11 @@ def main():
         subprocess.run([soffice, "--headless", "--convert-to", "doc", "--outdir", out_dir, *files],
                        check=True, capture_output=True)
         print(out_dir, len(files), "files")
+    features = os.path.join(args.out, "office-features")
+    for kind in ["odt", "docx", "doc"]:
+        subprocess.run([soffice, "--headless", "--convert-to", kind, "--outdir", features,
+                        os.path.join(features, "features.fodt")], check=True, capture_output=True)
+    print(features, "features.{odt,docx,doc}")
 
 
 if __name__ == "__main__":
