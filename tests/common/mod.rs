@@ -91,6 +91,23 @@ pub fn require<T>(found: Option<T>, what: &str, how: &str) -> Option<T> {
     found
 }
 
+/// `path` encoded by glibc's iconv into `encoding` (an independent
+/// encoder), or None with a skip message when iconv is missing outside CI.
+pub fn iconv_to(encoding: &str, path: &Path) -> Option<Vec<u8>> {
+    let out = Command::new("iconv")
+        .args(["-f", "UTF-8", "-t", encoding])
+        .arg(path)
+        .output()
+        .ok();
+    let out = require(out, "iconv", "apt-get install libc-bin")?;
+    assert!(
+        out.status.success(),
+        "iconv -t {encoding} {}",
+        path.display()
+    );
+    Some(out.stdout)
+}
+
 /// The Python interpreter of the reference-tool venv: `SHANYRAQ_PYTHON`,
 /// else `.venv/bin/python`, if it can import `module`.
 pub fn python_with(module: &str) -> Option<PathBuf> {

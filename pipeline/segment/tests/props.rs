@@ -7,7 +7,7 @@ use std::ops::Range;
 use proptest::prelude::*;
 
 use crate::lang::Lang;
-use crate::segment::layout::lines_are_paragraphs;
+use crate::segment::layout::{block_at, lines_are_paragraphs};
 use crate::segment::{segment_text, segmenter_for};
 
 /// The block of non-blank lines holding byte `pos`, from its first line.
@@ -23,15 +23,7 @@ fn block_around(text: &str, pos: usize) -> &str {
         }
         line_start = end;
     }
-    let rest = &text[start..];
-    let mut len = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            break;
-        }
-        len += line.len();
-    }
-    &rest[..len]
+    block_at(text, start)
 }
 
 /// Single characters: stops, quotes, brackets, dashes, digits, whitespace of
