@@ -8,13 +8,13 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The corpus directory does not exist or is not a directory.
-    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt)", path.display())]
+    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf)", path.display())]
     CorpusNotFound {
         /// The path given.
         path: PathBuf,
     },
     /// The corpus directory holds no document in either layout.
-    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt)", path.display())]
+    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf)", path.display())]
     EmptyCorpus {
         /// The corpus directory.
         path: PathBuf,
@@ -31,7 +31,7 @@ pub enum Error {
         /// The second file.
         second: PathBuf,
     },
-    /// A `.doc`, `.docx` or `.odt` file whose text cannot be read.
+    /// A `.doc`, `.docx`, `.odt` or `.rtf` file whose text cannot be read.
     #[error("{}: cannot read it as an office document: {message}; save it again (.docx or .odt), or as UTF-8 text (.txt)", path.display())]
     Office {
         /// The file.

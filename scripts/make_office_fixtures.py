@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Writes corpora/demo-docx/ and corpora/demo-odt/: the demo corpus as Word
 documents made by python-docx and as OpenDocument texts made by odfpy (two
-independent writers of the formats), and corpora/demo-doc/: the Word files
-saved as Word 97–2003 by LibreOffice (`soffice --headless --convert-to doc`,
-the same bytes on every run with LibreOffice 7.4.7), for tests/run.rs and
-tests/segment.rs, which read them and compare with the text files.
+independent writers of the formats), and corpora/demo-doc/ and demo-rtf/: the
+Word files saved as Word 97–2003 and as RTF by LibreOffice (`soffice
+--headless --convert-to doc|rtf`; the .doc files are the same bytes on every
+run with LibreOffice 7.4.7, the RTF files carry the time they were written),
+for tests/run.rs and tests/segment.rs, which read them and compare with the
+text files.
 
 With LibreOffice it also saves corpora/office-features/features.fodt (a
 hand-written flat OpenDocument text with a footnote, a comment, a list, a
-table, a line break and a run of spaces) as .odt, .docx and .doc, which
+table, a line break and a run of spaces) as .odt, .docx, .doc and .rtf, which
 tests/segment.rs reads to the same sentences (LibreOffice dates the zip
 entries of the .odt and .docx, so those differ in bytes from run to run).
 
@@ -128,16 +130,17 @@ def main():
     if soffice is None:
         print("no soffice: corpora/demo-doc left as it is")
         return
-    for lang in sorted(os.listdir(os.path.join(args.out, "demo-docx"))):
-        src = os.path.join(args.out, "demo-docx", lang)
-        out_dir = os.path.join(args.out, "demo-doc", lang)
-        os.makedirs(out_dir, exist_ok=True)
-        files = sorted(os.path.join(src, f) for f in os.listdir(src) if f.endswith(".docx"))
-        subprocess.run([soffice, "--headless", "--convert-to", "doc", "--outdir", out_dir, *files],
-                       check=True, capture_output=True)
-        print(out_dir, len(files), "files")
+    for kind in ["doc", "rtf"]:
+        for lang in sorted(os.listdir(os.path.join(args.out, "demo-docx"))):
+            src = os.path.join(args.out, "demo-docx", lang)
+            out_dir = os.path.join(args.out, "demo-" + kind, lang)
+            os.makedirs(out_dir, exist_ok=True)
+            files = sorted(os.path.join(src, f) for f in os.listdir(src) if f.endswith(".docx"))
+            subprocess.run([soffice, "--headless", "--convert-to", kind, "--outdir", out_dir, *files],
+                           check=True, capture_output=True)
+            print(out_dir, len(files), "files")
     features = os.path.join(args.out, "office-features")
-    for kind in ["odt", "docx", "doc"]:
+    for kind in ["odt", "docx", "doc", "rtf"]:
         subprocess.run([soffice, "--headless", "--convert-to", kind, "--outdir", features,
                         os.path.join(features, "features.fodt")], check=True, capture_output=True)
     print(features, "features.{odt,docx,doc}")

@@ -140,13 +140,13 @@ fn a_paragraph_a_line_reads_like_blank_line_paragraphs() {
 #[test]
 fn office_documents_give_the_rows_of_their_text() {
     // corpora/demo-docx and demo-odt are the demo corpus written by
-    // python-docx and odfpy, demo-doc the Word files saved as Word 97–2003
-    // by LibreOffice (scripts/make_office_fixtures.py): runs cut inside
-    // words, headings.
+    // python-docx and odfpy, demo-doc and demo-rtf the Word files saved as
+    // Word 97–2003 and RTF by LibreOffice (scripts/make_office_fixtures.py):
+    // runs cut inside words, headings.
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.jsonl");
     assert_ok(&run_jsonl(&corpus("demo"), &a, &[]));
-    for office in ["demo-doc", "demo-docx", "demo-odt"] {
+    for office in ["demo-doc", "demo-docx", "demo-odt", "demo-rtf"] {
         let b = dir.path().join(format!("{office}.jsonl"));
         assert_ok(&run_jsonl(&corpus(office), &b, &[]));
         assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap(), "{office}");

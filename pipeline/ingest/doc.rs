@@ -144,7 +144,7 @@ fn pieces(clx: &[u8]) -> Result<Vec<Piece>, String> {
 }
 
 /// Windows-1252, which compressed pieces are written in.
-fn cp1252(b: u8) -> char {
+pub(super) fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
         '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
         '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',

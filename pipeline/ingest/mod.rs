@@ -3,14 +3,15 @@
 //!
 //! Two layouts are accepted, also mixed: `CORPUS/{kk,ru,en}/<doc-id>.txt`
 //! and the flat `CORPUS/<doc-id>.<lang>.txt`. Word and OpenDocument files
-//! (`.doc`, `.docx`, `.odt`) stand wherever a text file may; their body is
-//! read as text ([`doc`], [`docx`], [`odt`]).
+//! (`.doc`, `.docx`, `.odt`) and RTF files stand wherever a text file may;
+//! their body is read as text ([`doc`], [`docx`], [`odt`], [`rtf`]).
 
 pub mod doc;
 pub mod docx;
 pub mod legacy;
 pub mod odt;
 mod office;
+pub mod rtf;
 
 pub use legacy::Legacy;
 
@@ -91,7 +92,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     add(&mut found, id.to_string(), lang, entry)?;
                 }
                 _ => ignored.push(format!(
-                    "{}: name it <doc-id>.<lang>.txt (or .doc, .docx, .odt) with lang kk, ru or en",
+                    "{}: name it <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf) with lang kk, ru or en",
                     entry.display()
                 )),
             }
@@ -150,7 +151,7 @@ enum Passed {
 }
 
 /// The name of a document file without its extension (`.txt`, `.doc`,
-/// `.docx` or `.odt`), or why the file is not one.
+/// `.docx`, `.odt` or `.rtf`), or why the file is not one.
 fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.starts_with('.') {
@@ -167,17 +168,16 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
         .unwrap_or("")
         .to_ascii_lowercase();
     let hint = match ext.as_str() {
-        "txt" | "doc" | "docx" | "odt" if path.is_file() => {
+        "txt" | "doc" | "docx" | "odt" | "rtf" if path.is_file() => {
             let stem = path.file_stem().and_then(|s| s.to_str());
             return stem.map(str::to_string).ok_or(Passed::Hidden);
         }
-        "rtf" => "; convert it, e.g. `libreoffice --headless --convert-to docx FILE`",
         "pdf" => "; extract its text, e.g. `pdftotext FILE`",
         "htm" | "html" => "; save the article's text as .txt",
         _ => "",
     };
     Err(Passed::Because(format!(
-        "not a .txt, .doc, .docx or .odt file{hint}"
+        "not a .txt, .doc, .docx, .odt or .rtf file{hint}"
     )))
 }
 
@@ -223,7 +223,7 @@ pub fn read_text_or(path: &Path, legacy: Legacy) -> Result<(String, bool)> {
 }
 
 /// The text of a document file: the body of a Word or OpenDocument text
-/// (`.doc`, `.docx`, `.odt`),
+/// (`.doc`, `.docx`, `.odt`) or an RTF file,
 /// else the file decoded from UTF-8 (a byte-order mark is dropped) or
 /// UTF-16 with a byte-order mark.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -235,6 +235,8 @@ pub fn read_text(path: &Path) -> Result<String> {
         Some(docx::body_text(&bytes))
     } else if ext.eq_ignore_ascii_case("odt") {
         Some(odt::body_text(&bytes))
+    } else if ext.eq_ignore_ascii_case("rtf") {
+        Some(rtf::body_text(&bytes))
     } else {
         None
     };
@@ -324,9 +326,11 @@ mod tests {
             other => panic!("{name}: {other:?}"),
         };
         assert!(why("~$report.docx").contains("lock file"));
-        assert!(why("old.rtf").contains("libreoffice --headless --convert-to docx"));
         assert!(why("scan.pdf").contains("pdftotext"));
-        assert_eq!(why("notes.md"), "not a .txt, .doc, .docx or .odt file");
+        assert_eq!(
+            why("notes.md"),
+            "not a .txt, .doc, .docx, .odt or .rtf file"
+        );
     }
 
     #[test]
@@ -339,14 +343,13 @@ mod tests {
         fs::write(kk.join("._a.txt"), b"\x00\x05\x16\x07\xff").unwrap();
         fs::write(kk.join("~$a.docx"), b"\x0bowner").unwrap();
         fs::write(dir.path().join("README.md"), "about this corpus").unwrap();
-        fs::write(dir.path().join("b.ru.rtf"), "{\\rtf1 old Word}").unwrap();
+        fs::write(dir.path().join("b.ru.pdf"), "%PDF-1.4").unwrap();
         let found = discover(dir.path()).unwrap();
         assert_eq!(found.documents.len(), 1);
         assert_eq!(found.documents[0].id, "a");
         assert_eq!(found.ignored.len(), 2, "{:?}", found.ignored);
-        assert!(
-            found.ignored[0].contains("b.ru.rtf: not a .txt, .doc, .docx or .odt file; convert it")
-        );
+        assert!(found.ignored[0]
+            .contains("b.ru.pdf: not a .txt, .doc, .docx, .odt or .rtf file; extract its text"));
         assert!(found.ignored[1].contains("~$a.docx: a lock file"));
     }
 

@@ -103,7 +103,7 @@ impl Paragraphs {
         self.current.clear();
     }
 
-    fn finish(mut self) -> String {
+    pub(super) fn finish(mut self) -> String {
         self.end();
         self.done
     }
