@@ -48,7 +48,7 @@ pub(crate) fn decide(text: &str, lang: &LangRules, mut report: impl FnMut(Decisi
             if blank {
                 lines_are_paragraphs = None;
             }
-            if starts_new_item(text, i + 1) || lines_are_paragraphs == Some(true) {
+            if blank || lines_are_paragraphs == Some(true) || starts_new_item(text, i + 1) {
                 report(Decision {
                     at: i,
                     split: true,
