@@ -249,11 +249,7 @@ fn load(files: &DocumentFiles, legacy: Option<ingest::Legacy>) -> Loaded {
     let versions = std::array::from_fn(|c| {
         let path = files.paths[c].as_ref()?;
         let lang = CORPUS_LANGS[c];
-        let read = match legacy {
-            Some(enc) => ingest::read_document_or(&files.id, lang, path, enc),
-            None => ingest::read_document(&files.id, lang, path).map(|d| (d, false)),
-        };
-        match read {
+        match ingest::read_document_or(&files.id, lang, path, legacy) {
             Ok((doc, was_legacy)) => {
                 if was_legacy {
                     legacy_read.push(path.clone());

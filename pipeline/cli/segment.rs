@@ -54,19 +54,13 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
 /// is not UTF-8 is read as `legacy` if given (with a warning).
 pub fn read_input(path: &Path, legacy: Option<ingest::Legacy>) -> anyhow::Result<String> {
     let (text, was_legacy) = if path.as_os_str() != "-" {
-        match legacy {
-            Some(enc) => ingest::read_text_or(path, enc)?,
-            None => (ingest::read_text(path)?, false),
-        }
+        ingest::read_text_or(path, legacy)?
     } else {
         let mut bytes = Vec::new();
         io::stdin()
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
-        match (ingest::decode(path, bytes.clone()), legacy) {
-            (Err(crate::Error::InvalidUtf8 { .. }), Some(enc)) => (enc.decode(&bytes), true),
-            (decoded, _) => (decoded?, false),
-        }
+        ingest::decode_or(path, bytes, legacy)?
     };
     if was_legacy {
         let name = legacy.map_or("", ingest::Legacy::name);

@@ -14,6 +14,9 @@
 
 use std::io::{Cursor, Read};
 
+use super::legacy::Legacy;
+use super::office::Paragraphs;
+
 /// The main document of the Word 97–2003 file `bytes`: paragraphs
 /// separated by blank lines; `Err` says why the file is not one.
 pub fn body_text(bytes: &[u8]) -> Result<String, String> {
@@ -44,7 +47,7 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
             let bytes = word
                 .get(start..start + n)
                 .ok_or("a piece lies outside the text")?;
-            text.extend(bytes.iter().map(|&b| cp1252(b)));
+            text.extend(bytes.iter().map(|&b| Legacy::Cp1252.char(b)));
         } else {
             let start = piece.fc + 2 * (wanted.start - piece.cps.start);
             let bytes = word
@@ -143,37 +146,13 @@ fn pieces(clx: &[u8]) -> Result<Vec<Piece>, String> {
     Ok(out)
 }
 
-/// Windows-1252, which compressed pieces are written in.
-pub(super) fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
-}
-
 /// The main document's characters as paragraphs: fields show their
 /// result, paragraph and cell ends separate paragraphs, and Word's other
 /// control characters become what they stand for or nothing.
 fn paragraphs(raw: &str) -> String {
-    let mut out = String::new();
-    let mut current = String::new();
+    let mut text = Paragraphs::default();
     // Per open field: whether its result has begun.
     let mut fields: Vec<bool> = Vec::new();
-    let end = |current: &mut String, out: &mut String| {
-        let p = current.trim();
-        if !p.is_empty() {
-            if !out.is_empty() {
-                out.push_str("\n\n");
-            }
-            out.push_str(p);
-        }
-        current.clear();
-    };
     for c in raw.chars() {
         match c {
             '\u{13}' => fields.push(false),
@@ -186,18 +165,17 @@ fn paragraphs(raw: &str) -> String {
                 fields.pop();
             }
             _ if fields.last() == Some(&false) => {}
-            '\r' | '\u{7}' | '\u{c}' => end(&mut current, &mut out),
-            '\u{b}' => current.push('\n'),
-            '\t' => current.push('\t'),
-            '\u{1e}' => current.push('-'),
+            '\r' | '\u{7}' | '\u{c}' => text.end(),
+            '\u{b}' => text.push('\n'),
+            '\t' => text.push('\t'),
+            '\u{1e}' => text.push('-'),
             // Soft hyphens, pictures, objects, note references.
             '\u{1f}' | '\u{1}' | '\u{8}' | '\u{2}' | '\u{5}' => {}
             c if c < ' ' => {}
-            c => current.push(c),
+            c => text.push(c),
         }
     }
-    end(&mut current, &mut out);
-    out
+    text.finish()
 }
 
 #[cfg(test)]
@@ -234,7 +212,6 @@ mod tests {
         assert!(ps[0].compressed && ps[0].fc == 8 && ps[0].cps == (0..3));
         assert!(!ps[1].compressed && ps[1].fc == 10 && ps[1].cps == (3..5));
         assert!(pieces(&[0x02, 1, 0, 0, 0, 0]).is_err());
-        assert_eq!(cp1252(0x93), '“');
     }
 
     /// A compound file with a `WordDocument` and a `0Table` stream whose

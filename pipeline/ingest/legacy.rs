@@ -1,4 +1,6 @@
-//! The single-byte Cyrillic encodings of files written before UTF-8.
+//! The single-byte encodings of files written before UTF-8: the Cyrillic
+//! ones the corpus's own texts come in, and Windows-1252, in which Word
+//! and RTF write Latin text.
 //!
 //! Kazakh archives hold texts in KZ-1048 (STRK 1048-2002, iconv's
 //! `RK1048`): Windows-1251 with Kazakh letters in place of some Serbian and
@@ -15,6 +17,9 @@ pub enum Legacy {
     Cp1251,
     /// KZ-1048 (STRK 1048-2002).
     Kz1048,
+    /// Windows-1252 (Word's compressed text and RTF's default; not offered
+    /// for corpus files, which are Cyrillic).
+    Cp1252,
 }
 
 impl std::str::FromStr for Legacy {
@@ -48,30 +53,48 @@ const KZ1048_HIGH: [char; 64] = [
     '°', '±', 'І', 'і', 'ө', 'µ', '¶', '·', 'ё', '№', 'ғ', '»', 'ә', 'Ң', 'ң', 'ү',
 ];
 
+/// Windows-1252's 0x80–0x9F; the five unassigned bytes stay C1 controls.
+/// (0xA0–0xFF are Latin-1, the same code points.)
+const CP1252_C1: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+    '\u{8f}', //
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+];
+
 impl Legacy {
     /// The encoding's name, as iconv knows it.
     pub fn name(self) -> &'static str {
         match self {
             Legacy::Cp1251 => "CP1251",
             Legacy::Kz1048 => "KZ-1048",
+            Legacy::Cp1252 => "CP1252",
         }
     }
 
-    /// `bytes` decoded; the one unassigned byte (0x98) becomes U+FFFD.
-    pub fn decode(self, bytes: &[u8]) -> String {
+    /// The character byte `b` stands for; in the Cyrillic encodings the one
+    /// unassigned byte (0x98) becomes U+FFFD.
+    pub fn char(self, b: u8) -> char {
         let high = match self {
+            Legacy::Cp1252 => {
+                return match b {
+                    0x80..=0x9f => CP1252_C1[usize::from(b - 0x80)],
+                    _ => char::from(b),
+                }
+            }
             Legacy::Cp1251 => &CP1251_HIGH,
             Legacy::Kz1048 => &KZ1048_HIGH,
         };
-        bytes
-            .iter()
-            .map(|&b| match b {
-                0..=0x7f => char::from(b),
-                0x80..=0xbf => high[usize::from(b - 0x80)],
-                // А..я in order.
-                _ => char::from_u32(0x410 + u32::from(b - 0xc0)).expect("Cyrillic"),
-            })
-            .collect()
+        match b {
+            0..=0x7f => char::from(b),
+            0x80..=0xbf => high[usize::from(b - 0x80)],
+            // А..я in order.
+            _ => char::from_u32(0x410 + u32::from(b - 0xc0)).expect("Cyrillic"),
+        }
+    }
+
+    /// `bytes` decoded.
+    pub fn decode(self, bytes: &[u8]) -> String {
+        bytes.iter().map(|&b| self.char(b)).collect()
     }
 }
 
@@ -99,9 +122,15 @@ mod tests {
 
     #[test]
     fn every_byte_decodes_as_iconv_decodes_it() {
-        // iconv (libc-bin) is on every Debian machine; it refuses 0x98.
-        let bytes: Vec<u8> = (0u8..=255).filter(|&b| b != 0x98).collect();
-        for (legacy, name) in [(Legacy::Cp1251, "CP1251"), (Legacy::Kz1048, "RK1048")] {
+        // iconv (libc-bin) is on every Debian machine; it refuses the bytes
+        // an encoding leaves unassigned.
+        let cases: [(Legacy, &str, &[u8]); 3] = [
+            (Legacy::Cp1251, "CP1251", &[0x98]),
+            (Legacy::Kz1048, "RK1048", &[0x98]),
+            (Legacy::Cp1252, "CP1252", &[0x81, 0x8d, 0x8f, 0x90, 0x9d]),
+        ];
+        for (legacy, name, unassigned) in cases {
+            let bytes: Vec<u8> = (0u8..=255).filter(|b| !unassigned.contains(b)).collect();
             let Some(want) = iconv(name, &bytes) else {
                 assert!(std::env::var_os("CI").is_none(), "iconv is missing");
                 eprintln!("skipped: no iconv");
@@ -118,6 +147,7 @@ mod tests {
         let bytes = [0x8d, 0xe0, 0xe7, 0xe0, 0x9d, 0xf1, 0xf2, 0xe0, 0xed];
         assert_eq!(Legacy::Kz1048.decode(&bytes), "Қазақстан");
         assert_eq!(Legacy::Cp1251.decode(&bytes), "Ќазаќстан");
+        assert_eq!(Legacy::Cp1252.decode(&[0x93, b'x', 0x94, 0xe9]), "“x”é");
         assert_eq!("rk1048".parse(), Ok(Legacy::Kz1048));
         assert_eq!("Windows-1251".parse(), Ok(Legacy::Cp1251));
         assert!("koi8-r".parse::<Legacy>().unwrap_err().contains("kz1048"));

@@ -74,9 +74,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
         } else {
             let stem = match document_stem(&entry) {
                 Ok(stem) => stem,
-                Err(Passed::Because(why))
-                    if name.contains(".kk.") || name.contains(".ru.") || name.contains(".en.") =>
-                {
+                Err(Passed::Because(why)) if names_a_language(name) => {
                     ignored.push(format!("{}: {why}", entry.display()));
                     continue;
                 }
@@ -167,11 +165,11 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if (ext == "txt" || office_reader(&ext).is_some()) && path.is_file() {
+        let stem = path.file_stem().and_then(|s| s.to_str());
+        return stem.map(str::to_string).ok_or(Passed::Hidden);
+    }
     let hint = match ext.as_str() {
-        "txt" | "doc" | "docx" | "odt" | "rtf" if path.is_file() => {
-            let stem = path.file_stem().and_then(|s| s.to_str());
-            return stem.map(str::to_string).ok_or(Passed::Hidden);
-        }
         "pdf" => "; extract its text, e.g. `pdftotext FILE`",
         "htm" | "html" => "; save the article's text as .txt",
         _ => "",
@@ -181,24 +179,41 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
     )))
 }
 
+/// Whether a flat-layout file name carries a corpus language
+/// (`<doc-id>.kk.<ext>`), so that a file of the wrong kind is worth a word.
+fn names_a_language(name: &str) -> bool {
+    CORPUS_LANGS
+        .iter()
+        .any(|l| name.contains(&format!(".{}.", l.code())))
+}
+
+/// An office format's reader: the body's paragraphs, or why the file is not
+/// one.
+type OfficeReader = fn(&[u8]) -> std::result::Result<String, String>;
+
+/// The reader of an office format, by lower-case file extension.
+fn office_reader(ext: &str) -> Option<OfficeReader> {
+    match ext {
+        "doc" => Some(doc::body_text),
+        "docx" => Some(docx::body_text),
+        "odt" => Some(odt::body_text),
+        "rtf" => Some(rtf::body_text),
+        _ => None,
+    }
+}
+
 /// Reads and decodes one document: see [`read_text`].
 pub fn read_document(id: &str, lang: Lang, path: &Path) -> Result<Document> {
-    let text = read_text(path)?;
-    Ok(Document {
-        id: id.to_string(),
-        lang,
-        path: path.to_path_buf(),
-        text,
-    })
+    read_document_or(id, lang, path, None).map(|(doc, _)| doc)
 }
 
 /// [`read_document`], decoding a text file that is not UTF-8 as `legacy`
-/// instead of failing; the flag says whether it was.
+/// (if given) instead of failing; the flag says whether it was.
 pub fn read_document_or(
     id: &str,
     lang: Lang,
     path: &Path,
-    legacy: Legacy,
+    legacy: Option<Legacy>,
 ) -> Result<(Document, bool)> {
     let (text, was_legacy) = read_text_or(path, legacy)?;
     let doc = Document {
@@ -210,51 +225,45 @@ pub fn read_document_or(
     Ok((doc, was_legacy))
 }
 
-/// [`read_text`], decoding a text file that is not UTF-8 as `legacy`
-/// instead of failing; the flag says whether it was.
-pub fn read_text_or(path: &Path, legacy: Legacy) -> Result<(String, bool)> {
-    match read_text(path) {
-        Err(Error::InvalidUtf8 { .. }) => {
-            let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-            Ok((legacy.decode(&bytes), true))
-        }
-        other => other.map(|text| (text, false)),
-    }
+/// The text of a document file: the body of a Word or OpenDocument text
+/// (`.doc`, `.docx`, `.odt`) or an RTF file, else the file decoded from
+/// UTF-8 (a byte-order mark is dropped) or UTF-16 with a byte-order mark.
+pub fn read_text(path: &Path) -> Result<String> {
+    read_text_or(path, None).map(|(text, _)| text)
 }
 
-/// The text of a document file: the body of a Word or OpenDocument text
-/// (`.doc`, `.docx`, `.odt`) or an RTF file,
-/// else the file decoded from UTF-8 (a byte-order mark is dropped) or
-/// UTF-16 with a byte-order mark.
-pub fn read_text(path: &Path) -> Result<String> {
+/// [`read_text`], decoding a text file that is not UTF-8 as `legacy` (if
+/// given) instead of failing; the flag says whether it was.
+pub fn read_text_or(path: &Path, legacy: Option<Legacy>) -> Result<(String, bool)> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let office = if ext.eq_ignore_ascii_case("doc") {
-        Some(doc::body_text(&bytes))
-    } else if ext.eq_ignore_ascii_case("docx") {
-        Some(docx::body_text(&bytes))
-    } else if ext.eq_ignore_ascii_case("odt") {
-        Some(odt::body_text(&bytes))
-    } else if ext.eq_ignore_ascii_case("rtf") {
-        Some(rtf::body_text(&bytes))
-    } else {
-        None
-    };
-    if let Some(text) = office {
-        return text.map_err(|message| Error::Office {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if let Some(read) = office_reader(&ext) {
+        let text = read(&bytes).map_err(|message| Error::Office {
             path: path.to_path_buf(),
             message,
-        });
+        })?;
+        return Ok((text, false));
     }
-    decode(path, bytes)
+    decode_or(path, bytes, legacy)
 }
 
 /// Decodes file contents to a `String`, naming the file and the first bad
 /// byte on failure.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    decode_or(path, bytes, None).map(|(text, _)| text)
+}
+
+/// [`decode`], decoding contents that are not UTF-8 as `legacy` (if given)
+/// instead of failing; the flag says whether they were.
+pub fn decode_or(path: &Path, bytes: Vec<u8>, legacy: Option<Legacy>) -> Result<(String, bool)> {
+    let utf16 = |rest, unit| decode_utf16(path, rest, unit).map(|text| (text, false));
     match bytes.as_slice() {
-        [0xFF, 0xFE, rest @ ..] => decode_utf16(path, rest, u16::from_le_bytes),
-        [0xFE, 0xFF, rest @ ..] => decode_utf16(path, rest, u16::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
         _ => {
             let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
                 3
@@ -264,9 +273,12 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
             match String::from_utf8(bytes) {
                 Ok(mut s) => {
                     s.drain(..bom);
-                    Ok(s)
+                    Ok((s, false))
                 }
                 Err(e) => {
+                    if let Some(legacy) = legacy {
+                        return Ok((legacy.decode(&e.into_bytes()), true));
+                    }
                     let offset = e.utf8_error().valid_up_to();
                     let bytes = e.as_bytes();
                     let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();

@@ -1,6 +1,6 @@
-//! What Word and OpenDocument files share: a zip archive with the body in
-//! one XML part, read as paragraphs of text. `docx.rs` and `odt.rs` say
-//! which elements are paragraphs and which text counts.
+//! What the office formats share: paragraphs of text as they are read (all
+//! four readers), and for `.docx` and `.odt` a zip archive with the body in
+//! one XML part, whose elements `docx.rs` and `odt.rs` interpret.
 
 use std::borrow::Cow;
 use std::io::{Cursor, Read};

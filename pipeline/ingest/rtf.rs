@@ -51,27 +51,12 @@ const SKIPPED: [&str; 32] = [
     "pntext",
 ];
 
-/// The code page of bytes written as `\'hh` or raw.
-#[derive(Clone, Copy, PartialEq)]
-enum CodePage {
-    Windows1252,
-    Other(Legacy),
-}
-
-impl CodePage {
-    fn from_number(n: i32) -> CodePage {
-        match n {
-            1251 => CodePage::Other(Legacy::Cp1251),
-            1048 => CodePage::Other(Legacy::Kz1048),
-            _ => CodePage::Windows1252,
-        }
-    }
-
-    fn char(self, b: u8) -> char {
-        match self {
-            CodePage::Windows1252 => super::doc::cp1252(b),
-            CodePage::Other(legacy) => legacy.decode(&[b]).chars().next().unwrap_or('\u{fffd}'),
-        }
+/// The encoding of bytes written as `\'hh` or raw, from `\ansicpgN`.
+fn code_page(n: i32) -> Legacy {
+    match n {
+        1251 => Legacy::Cp1251,
+        1048 => Legacy::Kz1048,
+        _ => Legacy::Cp1252,
     }
 }
 
@@ -91,7 +76,7 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
     }
     let mut stack: Vec<Group> = Vec::new();
     let mut group = Group { skip: false, uc: 1 };
-    let mut code_page = CodePage::Windows1252;
+    let mut encoding = Legacy::Cp1252;
     let mut out = Paragraphs::default();
     // A high surrogate waiting for its low half.
     let mut high: Option<u16> = None;
@@ -130,7 +115,7 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
                             .get(i..i + 2)
                             .and_then(|h| std::str::from_utf8(h).ok());
                         if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                            push(code_page.char(v), &group, &mut pending, &mut out);
+                            push(encoding.char(v), &group, &mut pending, &mut out);
                             i += 2;
                         }
                     }
@@ -154,7 +139,7 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
                         pending = group.uc;
                     }
                     "uc" => group.uc = param.unwrap_or(1).max(0) as usize,
-                    "ansicpg" => code_page = CodePage::from_number(param.unwrap_or(0)),
+                    "ansicpg" => encoding = code_page(param.unwrap_or(0)),
                     "bin" => i += param.unwrap_or(0).max(0) as usize,
                     "par" | "sect" | "page" | "cell" | "row" if !group.skip => out.end(),
                     "line" => push('\n', &group, &mut pending, &mut out),
@@ -181,7 +166,7 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
             b'\r' | b'\n' => i += 1,
             _ => {
                 // Plain text: ASCII, or bytes of the code page.
-                push(code_page.char(b), &group, &mut pending, &mut out);
+                push(encoding.char(b), &group, &mut pending, &mut out);
                 group_start = false;
                 i += 1;
             }
