@@ -8,13 +8,13 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The corpus directory does not exist or is not a directory.
-    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf)", path.display())]
+    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html)", path.display())]
     CorpusNotFound {
         /// The path given.
         path: PathBuf,
     },
     /// The corpus directory holds no document in either layout.
-    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf)", path.display())]
+    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html)", path.display())]
     EmptyCorpus {
         /// The corpus directory.
         path: PathBuf,
@@ -37,6 +37,14 @@ pub enum Error {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.
+        message: String,
+    },
+    /// A web page (`.html`, `.htm`) that cannot be decoded.
+    #[error("{}: cannot read the web page: {message}", path.display())]
+    Html {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it, and what to do.
         message: String,
     },
     /// A file is not valid UTF-8.

@@ -142,11 +142,14 @@ fn office_documents_give_the_rows_of_their_text() {
     // corpora/demo-docx and demo-odt are the demo corpus written by
     // python-docx and odfpy, demo-doc and demo-rtf the Word files saved as
     // Word 97–2003 and RTF by LibreOffice (scripts/make_office_fixtures.py):
-    // runs cut inside words, headings.
+    // runs cut inside words, headings. demo-html is the demo as a press
+    // office's web pages (scripts/make_html_fixtures.py): menus, related
+    // news, share links, footers, scripts to leave out; Windows-1251 and
+    // UTF-8; hard-wrapped source, character references.
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.jsonl");
     assert_ok(&run_jsonl(&corpus("demo"), &a, &[]));
-    for office in ["demo-doc", "demo-docx", "demo-odt", "demo-rtf"] {
+    for office in ["demo-doc", "demo-docx", "demo-odt", "demo-rtf", "demo-html"] {
         let b = dir.path().join(format!("{office}.jsonl"));
         assert_ok(&run_jsonl(&corpus(office), &b, &[]));
         assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap(), "{office}");

@@ -49,7 +49,7 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a file (a Word or OpenDocument text too) or standard input (`-`)
+/// Reads a file (a Word or OpenDocument text, RTF or web page too) or standard input (`-`)
 /// as text, with the same decoding and errors as corpus files; input that
 /// is not UTF-8 is read as `legacy` if given (with a warning).
 pub fn read_input(path: &Path, legacy: Option<ingest::Legacy>) -> anyhow::Result<String> {

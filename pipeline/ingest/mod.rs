@@ -3,11 +3,14 @@
 //!
 //! Two layouts are accepted, also mixed: `CORPUS/{kk,ru,en}/<doc-id>.txt`
 //! and the flat `CORPUS/<doc-id>.<lang>.txt`. Word and OpenDocument files
-//! (`.doc`, `.docx`, `.odt`) and RTF files stand wherever a text file may;
-//! their body is read as text ([`doc`], [`docx`], [`odt`], [`rtf`]).
+//! (`.doc`, `.docx`, `.odt`), RTF files and web pages (`.html`, `.htm`)
+//! stand wherever a text file may; their body is read as text ([`doc`],
+//! [`docx`], [`odt`], [`rtf`], [`html`]: a page's article, without the site
+//! around it).
 
 pub mod doc;
 pub mod docx;
+pub mod html;
 pub mod legacy;
 pub mod odt;
 mod office;
@@ -90,7 +93,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     add(&mut found, id.to_string(), lang, entry)?;
                 }
                 _ => ignored.push(format!(
-                    "{}: name it <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf) with lang kk, ru or en",
+                    "{}: name it <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html) with lang kk, ru or en",
                     entry.display()
                 )),
             }
@@ -165,18 +168,15 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if (ext == "txt" || office_reader(&ext).is_some()) && path.is_file() {
+    if (ext == "txt" || is_html(&ext) || office_reader(&ext).is_some()) && path.is_file() {
         let stem = path.file_stem().and_then(|s| s.to_str());
         return stem.map(str::to_string).ok_or(Passed::Hidden);
     }
     let hint = match ext.as_str() {
         "pdf" => "; extract its text, e.g. `pdftotext FILE`",
-        "htm" | "html" => "; save the article's text as .txt",
         _ => "",
     };
-    Err(Passed::Because(format!(
-        "not a .txt, .doc, .docx, .odt or .rtf file{hint}"
-    )))
+    Err(Passed::Because(format!("not a {KINDS} file{hint}")))
 }
 
 /// Whether a flat-layout file name carries a corpus language
@@ -185,6 +185,13 @@ fn names_a_language(name: &str) -> bool {
     CORPUS_LANGS
         .iter()
         .any(|l| name.contains(&format!(".{}.", l.code())))
+}
+
+/// The kinds of document file read, for messages.
+const KINDS: &str = ".txt, .doc, .docx, .odt, .rtf or .html";
+
+fn is_html(ext: &str) -> bool {
+    ext == "html" || ext == "htm"
 }
 
 /// An office format's reader: the body's paragraphs, or why the file is not
@@ -226,8 +233,9 @@ pub fn read_document_or(
 }
 
 /// The text of a document file: the body of a Word or OpenDocument text
-/// (`.doc`, `.docx`, `.odt`) or an RTF file, else the file decoded from
-/// UTF-8 (a byte-order mark is dropped) or UTF-16 with a byte-order mark.
+/// (`.doc`, `.docx`, `.odt`) or an RTF file, the article of a web page
+/// (`.html`, `.htm`), else the file decoded from UTF-8 (a byte-order mark
+/// is dropped) or UTF-16 with a byte-order mark.
 pub fn read_text(path: &Path) -> Result<String> {
     read_text_or(path, None).map(|(text, _)| text)
 }
@@ -247,6 +255,12 @@ pub fn read_text_or(path: &Path, legacy: Option<Legacy>) -> Result<(String, bool
             message,
         })?;
         return Ok((text, false));
+    }
+    if is_html(&ext) {
+        return html::body_text(&bytes, legacy).map_err(|message| Error::Html {
+            path: path.to_path_buf(),
+            message,
+        });
     }
     decode_or(path, bytes, legacy)
 }
@@ -331,6 +345,8 @@ mod tests {
         };
         assert_eq!(document_stem(&file("a.txt")), Ok("a".into()));
         assert_eq!(document_stem(&file("b.kk.DOCX")), Ok("b.kk".into()));
+        assert_eq!(document_stem(&file("c.en.html")), Ok("c.en".into()));
+        assert_eq!(document_stem(&file("d.HTM")), Ok("d".into()));
         assert_eq!(document_stem(&file("._a.txt")), Err(Passed::Hidden));
         assert_eq!(document_stem(&file(".DS_Store")), Err(Passed::Hidden));
         let why = |name: &str| match document_stem(&file(name)) {
@@ -341,7 +357,7 @@ mod tests {
         assert!(why("scan.pdf").contains("pdftotext"));
         assert_eq!(
             why("notes.md"),
-            "not a .txt, .doc, .docx, .odt or .rtf file"
+            "not a .txt, .doc, .docx, .odt, .rtf or .html file"
         );
     }
 
@@ -360,8 +376,9 @@ mod tests {
         assert_eq!(found.documents.len(), 1);
         assert_eq!(found.documents[0].id, "a");
         assert_eq!(found.ignored.len(), 2, "{:?}", found.ignored);
-        assert!(found.ignored[0]
-            .contains("b.ru.pdf: not a .txt, .doc, .docx, .odt or .rtf file; extract its text"));
+        assert!(found.ignored[0].contains(
+            "b.ru.pdf: not a .txt, .doc, .docx, .odt, .rtf or .html file; extract its text"
+        ));
         assert!(found.ignored[1].contains("~$a.docx: a lock file"));
     }
 
