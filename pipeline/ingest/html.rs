@@ -194,67 +194,34 @@ struct Block {
 }
 
 /// Elements never read, with all they hold.
+#[rustfmt::skip]
 const SKIPPED: [&str; 16] = [
-    "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object",
-    "select", "button", "textarea", "form", "nav", "aside",
+    "script", "style", "noscript", "template", "head", "title", "svg", "math",
+    "iframe", "object", "select", "button", "textarea", "form", "nav", "aside",
 ];
 
 /// Block elements: each starts and ends a paragraph.
+#[rustfmt::skip]
 const BLOCKS: [&str; 35] = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "td",
-    "th",
-    "ul",
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "ol", "p", "pre", "section", "summary", "td", "th", "ul",
 ];
 
-/// Elements whose end tag may be left out, or that have none: they never
-/// go on the stack of open elements.
+/// Elements whose end tag may be left out, or that have none: they go on
+/// the stack of open elements only when they do something.
+#[rustfmt::skip]
 const UNTRACKED: [&str; 30] = [
-    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
-    "colgroup", "caption", "html", "body", "rb", "rt", "rp", "br", "hr", "img", "input", "meta",
-    "link", "wbr", "area", "base", "col", "source",
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "option", "optgroup", "colgroup", "caption", "html", "body", "rb", "rt", "rp", "br",
+    "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "source",
 ];
 
 /// ARIA roles of the site around the article.
+#[rustfmt::skip]
 const SITE_ROLES: [&str; 7] = [
-    "navigation",
-    "banner",
-    "contentinfo",
-    "complementary",
-    "search",
-    "menu",
-    "menubar",
+    "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar",
 ];
 
 impl Reading {
@@ -270,6 +237,10 @@ impl Reading {
         }
         if BLOCKS.contains(&name) {
             self.end_block();
+        }
+        if name == "body" {
+            // `</head>` may be left out.
+            self.close("head");
         }
         let attr = |key: &str| {
             tag.attrs
@@ -429,7 +400,7 @@ mod tests {
 
     #[test]
     fn a_page_without_main_content_is_read_whole_except_its_menus() {
-        let page = "<body><div id=menu><a href=/>Home</a> | <a href=/news>News</a></div>\
+        let page = "<head><title>Not read</title><body><div id=menu><a href=/>Home</a> | <a href=/news>News</a></div>\
             <div role=navigation><p>Skip me.</p></div>\
             <h2>Title</h2><p>First line<br>second line.<br><br>A new paragraph.</p>\
             <pre>  kept   as\n  is</pre><td>Cell</td><footer>Site footer.</footer></body>";
