@@ -1,4 +1,5 @@
-//! Word 97–2003 documents (`.doc`): the text of the main document.
+//! Word 97–2003 documents (`.doc`): the text of the main document and its
+//! notes.
 //!
 //! Archives of ministries and courts are full of them. A `.doc` file is a
 //! compound file (a small file system, MS-CFB) whose `WordDocument` stream
@@ -7,17 +8,18 @@
 //! stream): each piece gives a range of character positions and where its
 //! characters lie, either as UTF-16 or, "compressed", as one Windows-1252
 //! byte each. The main document is the first `ccpText` characters; the
-//! footnotes, headers and comments that follow are left out, as for Word's
-//! newer format. In the text, `\r` ends a paragraph and `\x07` a table
+//! footnotes that follow it, and the endnotes after the headers and
+//! comments, are read after the body, as for Word's newer format; headers
+//! and comments are not. In the text, `\r` ends a paragraph and `\x07` a table
 //! cell; a field is `\x13` instructions `\x14` result `\x15`, and only its
 //! result is shown on the page.
 
 use std::io::{Cursor, Read};
 
 use super::legacy::Legacy;
-use super::office::Paragraphs;
+use super::office::{with_notes, Paragraphs};
 
-/// The main document of the Word 97–2003 file `bytes`: paragraphs
+/// The main document of the Word 97–2003 file `bytes`, then its notes: paragraphs
 /// separated by blank lines; `Err` says why the file is not one.
 pub fn body_text(bytes: &[u8]) -> Result<String, String> {
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
@@ -35,9 +37,27 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
     let clx = table
         .get(fib.clx.clone())
         .ok_or("the piece table lies outside its stream")?;
+    let pieces = pieces(clx)?;
+    let text = |cps| characters(&word, &pieces, cps).map(|raw| paragraphs(&raw));
+    let [main, footnotes, headers, macros, comments, endnotes] = fib.ccp;
+    let notes_at = main + footnotes + headers + macros + comments;
+    let notes = format!(
+        "{}\n\n{}",
+        text(main..main + footnotes)?,
+        text(notes_at..notes_at + endnotes)?
+    );
+    Ok(with_notes(text(0..main)?, notes.trim().to_string()))
+}
+
+/// The characters at positions `cps` of the text.
+fn characters(
+    word: &[u8],
+    pieces: &[Piece],
+    cps: std::ops::Range<usize>,
+) -> Result<String, String> {
     let mut text = String::new();
-    for piece in pieces(clx)? {
-        let wanted = piece.cps.start..piece.cps.end.min(fib.ccp_text);
+    for piece in pieces {
+        let wanted = piece.cps.start.max(cps.start)..piece.cps.end.min(cps.end);
         if wanted.is_empty() {
             continue;
         }
@@ -59,15 +79,16 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
             text.extend(char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')));
         }
     }
-    Ok(paragraphs(&text))
+    Ok(text)
 }
 
 /// What the text needs from the File Information Block.
 struct Fib {
     /// Whether the piece table is in `1Table` (else `0Table`).
     table_one: bool,
-    /// Characters of the main document.
-    ccp_text: usize,
+    /// Characters of the main document, then of the footnotes, headers,
+    /// macros (unused), comments and endnotes that follow it in the text.
+    ccp: [usize; 6],
     /// The piece table's bytes in the table stream.
     clx: std::ops::Range<usize>,
 }
@@ -89,12 +110,15 @@ impl Fib {
         }
         let short = || "the File Information Block is cut short".to_string();
         let flags = u16_at(0x0A).ok_or_else(short)?;
-        let ccp_text = u32_at(0x4C).ok_or_else(short)?;
+        let mut ccp = [0; 6];
+        for (i, n) in ccp.iter_mut().enumerate() {
+            *n = u32_at(0x4C + 4 * i).ok_or_else(short)?;
+        }
         let fc_clx = u32_at(0x1A2).ok_or_else(short)?;
         let lcb_clx = u32_at(0x1A6).ok_or_else(short)?;
         Ok(Fib {
             table_one: flags & 0x0200 != 0,
-            ccp_text,
+            ccp,
             clx: fc_clx..fc_clx + lcb_clx,
         })
     }
@@ -217,6 +241,12 @@ mod tests {
     /// A compound file with a `WordDocument` and a `0Table` stream whose
     /// text is `pieces`, each written compressed (Windows-1252) or not.
     fn word97(pieces: &[(&str, bool)]) -> Vec<u8> {
+        word97_notes(pieces, [0; 5])
+    }
+
+    /// [`word97`] whose text ends in subdocuments of these lengths:
+    /// footnotes, headers, macros, comments, endnotes.
+    fn word97_notes(pieces: &[(&str, bool)], subdocs: [u32; 5]) -> Vec<u8> {
         use std::io::Write;
         let mut word = vec![0u8; 0x400];
         word[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
@@ -248,7 +278,10 @@ mod tests {
         let mut clx = vec![0x02];
         clx.extend((plc.len() as u32).to_le_bytes());
         clx.extend(plc);
-        word[0x4C..0x50].copy_from_slice(&cp.to_le_bytes());
+        let main = cp - subdocs.iter().sum::<u32>();
+        for (i, n) in std::iter::once(main).chain(subdocs).enumerate() {
+            word[0x4C + 4 * i..0x50 + 4 * i].copy_from_slice(&n.to_le_bytes());
+        }
         word[0x1A2..0x1A6].copy_from_slice(&0u32.to_le_bytes());
         word[0x1A6..0x1AA].copy_from_slice(&(clx.len() as u32).to_le_bytes());
         let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
@@ -272,6 +305,25 @@ mod tests {
             body_text(&file).unwrap(),
             "Quote “x”.\n\nSplit сөз.\n\nҚазақ тілі."
         );
+    }
+
+    #[test]
+    fn footnotes_and_endnotes_follow_the_body() {
+        // Body, a footnote (its number is \x02), a header and a comment
+        // (not read), an endnote.
+        let parts = [
+            "Body text.\r",
+            "\u{2} Foot.\r",
+            "Header\r",
+            "Comment\r",
+            "\u{2}End.\r",
+        ];
+        let lens = parts.map(|p| p.chars().count() as u32);
+        let file = word97_notes(
+            &[(&parts.concat(), false)],
+            [lens[1], lens[2], 0, lens[3], lens[4]],
+        );
+        assert_eq!(body_text(&file).unwrap(), "Body text.\n\nFoot.\n\nEnd.");
     }
 
     #[test]

@@ -11,17 +11,20 @@
 //! not see is left out: text deleted under tracked changes (`<w:delText>`),
 //! field codes (`<w:instrText>`), text a tracked change moved away
 //! (`<w:moveFrom>`; it is read where it went), and the fallback copy Word
-//! writes of every text box for older readers (`<mc:Fallback>`). Headers, footers and
-//! footnotes live in other parts and are not part of the body either.
+//! writes of every text box for older readers (`<mc:Fallback>`). Footnotes
+//! and endnotes live in parts of their own (`word/footnotes.xml`,
+//! `word/endnotes.xml`) and are read after the body; headers, footers and
+//! comments are not read.
 
 use quick_xml::events::BytesStart;
 
 use super::office::{self, Markup, Paragraphs};
 
-/// The body of the Word document `bytes`: paragraphs separated by blank
-/// lines; `Err` says why the file is not one.
+/// The body of the Word document `bytes`, then its notes: paragraphs
+/// separated by blank lines; `Err` says why the file is not one.
 pub fn body_text(bytes: &[u8]) -> Result<String, String> {
-    office::body_text(bytes, "word/document.xml", &mut Body::default())
+    let notes = ["word/footnotes.xml", "word/endnotes.xml"];
+    office::body_text(bytes, "word/document.xml", &notes, &mut Body::default())
 }
 
 /// Where in the body the reader is.
@@ -107,10 +110,17 @@ mod tests {
         let body = r#"
 <w:p><w:moveFrom w:id="3"><w:r><w:t>Moved.</w:t></w:r></w:moveFrom><w:r><w:t xml:space="preserve">Kept </w:t></w:r><w:del w:id="1"><w:r><w:delText>deleted </w:delText></w:r></w:del><w:ins w:id="2"><w:r><w:t>inserted</w:t></w:r></w:ins><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>.</w:t></w:r></w:p>
 <w:p><w:r><w:t>Before the box.</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>In the box.</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>In the box.</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>After the box.</w:t></w:r></w:p>"#;
-        let text = body_text(&zipped(&[("word/document.xml", &document(body))])).unwrap();
+        let notes = r#"<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>
+<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> A footnote.</w:t></w:r></w:p></w:footnote>
+</w:footnotes>"#;
+        let docx = zipped(&[
+            ("word/document.xml", &document(body)),
+            ("word/footnotes.xml", notes),
+        ]);
         assert_eq!(
-            text,
-            "Kept inserted.\n\nBefore the box.\n\nIn the box.\n\nAfter the box."
+            body_text(&docx).unwrap(),
+            "Kept inserted.\n\nBefore the box.\n\nIn the box.\n\nAfter the box.\n\nA footnote."
         );
     }
 

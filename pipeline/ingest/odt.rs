@@ -6,9 +6,9 @@
 //! in lists, table cells and text frames too, hold text directly and in
 //! spans and links. Runs of spaces are written as `<text:s text:c="N"/>`,
 //! tabs and line breaks as elements, and white space in the XML text
-//! itself counts as one space. Left out, as a reader of the page does not
-//! see them in the body: footnotes and endnotes (`<text:note>`, written
-//! where they are cited), comments (`<office:annotation>`) and the text of
+//! itself counts as one space. Footnotes and endnotes (`<text:note>`) are
+//! written where they are cited and read after the body, without their
+//! number. Left out: comments (`<office:annotation>`) and the text of
 //! tracked deletions (`<text:tracked-changes>`).
 
 use std::borrow::Cow;
@@ -17,10 +17,10 @@ use quick_xml::events::BytesStart;
 
 use super::office::{self, Markup, Paragraphs};
 
-/// The body of the OpenDocument text `bytes`: paragraphs separated by
-/// blank lines; `Err` says why the file is not one.
+/// The body of the OpenDocument text `bytes`, then its notes: paragraphs
+/// separated by blank lines; `Err` says why the file is not one.
 pub fn body_text(bytes: &[u8]) -> Result<String, String> {
-    office::body_text(bytes, "content.xml", &mut Body::default())
+    office::body_text(bytes, "content.xml", &[], &mut Body::default())
 }
 
 /// Where in the body the reader is.
@@ -29,16 +29,26 @@ struct Body {
     /// How many paragraphs or headings are open (a frame's paragraphs sit
     /// inside a paragraph).
     open: usize,
-    /// How deep inside a note, a comment or tracked changes.
+    /// How deep inside a comment, tracked changes or a note's number.
     hidden: usize,
+    /// How deep inside a note's text.
+    note: usize,
 }
 
-/// Elements whose text the page's body does not show.
-const HIDDEN: [&[u8]; 3] = [b"text:note", b"office:annotation", b"text:tracked-changes"];
+/// Elements whose text is not read.
+const HIDDEN: [&[u8]; 3] = [
+    b"text:note-citation",
+    b"office:annotation",
+    b"text:tracked-changes",
+];
 
 impl Markup for Body {
     fn reading(&self) -> bool {
         self.open > 0 && self.hidden == 0
+    }
+
+    fn in_note(&self) -> bool {
+        self.note > 0
     }
 
     /// White space in the markup is one space; real runs of spaces, tabs
@@ -62,6 +72,7 @@ impl Markup for Body {
             return;
         }
         match name {
+            b"text:note-body" => self.note += 1,
             b"text:p" | b"text:h" => {
                 text.end();
                 self.open += 1;
@@ -86,9 +97,16 @@ impl Markup for Body {
             self.hidden = self.hidden.saturating_sub(1);
             return;
         }
-        if self.hidden == 0 && matches!(name, b"text:p" | b"text:h") {
-            self.open = self.open.saturating_sub(1);
-            text.end();
+        if self.hidden > 0 {
+            return;
+        }
+        match name {
+            b"text:p" | b"text:h" => {
+                self.open = self.open.saturating_sub(1);
+                text.end();
+            }
+            b"text:note-body" => self.note = self.note.saturating_sub(1),
+            _ => {}
         }
     }
 }
@@ -125,7 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn notes_comments_and_deletions_are_left_out() {
+    fn notes_come_after_the_body_comments_and_deletions_are_left_out() {
         let body = r#"
 <text:tracked-changes><text:changed-region text:id="c1"><text:deletion><text:p>Deleted.</text:p></text:deletion></text:changed-region></text:tracked-changes>
 <text:p>Kept<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>A footnote.</text:p></text:note-body></text:note> text<office:annotation><text:p>A comment.</text:p></office:annotation>.</text:p>
@@ -133,7 +151,7 @@ mod tests {
         let odt = zipped(&[("content.xml", &content(body))]);
         assert_eq!(
             body_text(&odt).unwrap(),
-            "Kept text.\n\nBefore the frame.\n\nIn the frame.\n\nAfter."
+            "Kept text.\n\nBefore the frame.\n\nIn the frame.\n\nAfter.\n\nA footnote."
         );
     }
 

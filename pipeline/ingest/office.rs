@@ -1,6 +1,12 @@
 //! What the office formats share: paragraphs of text as they are read (all
-//! four readers), and for `.docx` and `.odt` a zip archive with the body in
-//! one XML part, whose elements `docx.rs` and `odt.rs` interpret.
+//! four readers), notes after the body, and for `.docx` and `.odt` a zip
+//! archive with the text in XML parts, whose elements `docx.rs` and
+//! `odt.rs` interpret.
+//!
+//! Footnotes and endnotes are translated with the document, so they belong
+//! in its corpus; they are read after the body, in their order, where the
+//! aligner finds them in every language version alike. (Cut into the
+//! sentence that cites them, they would split it in two.)
 
 use std::borrow::Cow;
 use std::io::{Cursor, Read};
@@ -16,24 +22,71 @@ pub(super) trait Markup {
     fn close(&mut self, name: &[u8], text: &mut Paragraphs);
     /// Whether text met now is the document's.
     fn reading(&self) -> bool;
+    /// Whether text met now belongs to a note written where it is cited
+    /// (read after the body).
+    fn in_note(&self) -> bool {
+        false
+    }
     /// Text as the format means it.
     fn clean<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
         text
     }
 }
 
-/// The paragraphs of the part `name` of the office document `bytes`,
+/// The paragraphs of the part `name` of the office document `bytes`, then
+/// those of the `notes` parts it has (and of notes written in the body),
 /// separated by blank lines; `Err` says why the file is not one.
 pub(super) fn body_text(
     bytes: &[u8],
     name: &str,
+    notes: &[&str],
     markup: &mut impl Markup,
 ) -> Result<String, String> {
-    let xml = read_part(bytes, name)?;
-    let mut reader = Reader::from_reader(&xml[..]);
-    let mut text = Paragraphs::default();
+    let mut body = Paragraphs::default();
+    let mut cited = Paragraphs::default();
+    read_xml(
+        &read_part(bytes, name)?,
+        name,
+        markup,
+        &mut body,
+        &mut cited,
+    )?;
+    for &part in notes {
+        if let Ok(xml) = read_part(bytes, part) {
+            read_xml(&xml, part, markup, &mut cited, &mut Paragraphs::default())?;
+        }
+    }
+    Ok(with_notes(body.finish(), cited.finish()))
+}
+
+/// The body's text, then its notes' (if any) after a blank line.
+pub(super) fn with_notes(mut body: String, notes: String) -> String {
+    if !notes.is_empty() {
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(&notes);
+    }
+    body
+}
+
+/// Reads the XML part `name` into `body`, and notes written where they are
+/// cited into `notes`.
+fn read_xml(
+    xml: &[u8],
+    name: &str,
+    markup: &mut impl Markup,
+    body: &mut Paragraphs,
+    notes: &mut Paragraphs,
+) -> Result<(), String> {
+    let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     loop {
+        let text = if markup.in_note() {
+            &mut *notes
+        } else {
+            &mut *body
+        };
         let at = reader.buffer_position();
         let error = |e: String| format!("{name}, byte {at}: {e}");
         buf.clear();
@@ -41,12 +94,12 @@ pub(super) fn body_text(
             .read_event_into(&mut buf)
             .map_err(|e| error(e.to_string()))?
         {
-            Event::Start(e) => markup.open(&e, &mut text),
+            Event::Start(e) => markup.open(&e, text),
             Event::Empty(e) => {
-                markup.open(&e, &mut text);
-                markup.close(e.name().as_ref(), &mut text);
+                markup.open(&e, text);
+                markup.close(e.name().as_ref(), text);
             }
-            Event::End(e) => markup.close(e.name().as_ref(), &mut text),
+            Event::End(e) => markup.close(e.name().as_ref(), text),
             Event::Text(t) if markup.reading() => {
                 let raw = t.xml_content().map_err(|e| error(e.to_string()))?;
                 text.push_str(&markup.clean(raw));
@@ -58,7 +111,7 @@ pub(super) fn body_text(
             _ => {}
         }
     }
-    Ok(text.finish())
+    Ok(())
 }
 
 /// The part `name` of the zip archive `bytes`.

@@ -3,20 +3,22 @@
 //! Legal databases and older office tools export RTF. It is text with
 //! control words (`\par`, `\u1179?`, `\'e0`) and groups in braces; some
 //! groups are not text at all but tables of fonts, styles and colours,
-//! pictures, document information, headers, footers, footnotes, comments
-//! and field instructions, and are skipped (as is every group marked
-//! ignorable, `{\*...}`). A field's result (`\fldrslt`) is its text.
+//! pictures, document information, headers, footers, comments and field
+//! instructions, and are skipped (as is every other group marked ignorable,
+//! `{\*...}`). A field's result (`\fldrslt`) is its text. Footnotes and
+//! endnotes (`\footnote` groups, written where they are cited) are read
+//! after the body.
 //! Characters come as `\uN` (UTF-16 units, each followed by a fallback the
 //! reader skips) or as bytes in the document's code page (`\ansicpg1251`
 //! for Russian and Kazakh documents).
 
 use super::legacy::Legacy;
-use super::office::Paragraphs;
+use super::office::{with_notes, Paragraphs};
 
 /// Destinations whose text is not the body's. A list item's bullet or
 /// number (`\listtext`, Word 6's `\pntext`) is left out too, as Word and
 /// ODF files keep numbering out of the text.
-const SKIPPED: [&str; 32] = [
+const SKIPPED: [&str; 31] = [
     "fonttbl",
     "colortbl",
     "stylesheet",
@@ -31,7 +33,6 @@ const SKIPPED: [&str; 32] = [
     "footerl",
     "footerr",
     "footerf",
-    "footnote",
     "annotation",
     "atnid",
     "atnauthor",
@@ -60,24 +61,39 @@ fn code_page(n: i32) -> Legacy {
     }
 }
 
-/// One group's state: whether its text is skipped, and how many fallback
-/// characters follow a `\uN`.
+/// One group's state: whether its text is skipped or a note's, and how
+/// many fallback characters follow a `\uN`.
 #[derive(Clone, Copy)]
 struct Group {
     skip: bool,
+    note: bool,
     uc: usize,
 }
 
-/// The body of the RTF document `bytes`: paragraphs separated by blank
+impl Group {
+    /// Where its text goes: the body's paragraphs or the notes'.
+    fn of<'a>(&self, out: &'a mut [Paragraphs; 2]) -> &'a mut Paragraphs {
+        &mut out[usize::from(self.note)]
+    }
+}
+
+/// The body of the RTF document `bytes`, then its notes: paragraphs separated by blank
 /// lines; `Err` says why the file is not one.
 pub fn body_text(bytes: &[u8]) -> Result<String, String> {
     if !bytes.starts_with(b"{\\rtf") {
         return Err("it does not start with {\\rtf".into());
     }
     let mut stack: Vec<Group> = Vec::new();
-    let mut group = Group { skip: false, uc: 1 };
+    let mut group = Group {
+        skip: false,
+        note: false,
+        uc: 1,
+    };
     let mut encoding = Legacy::Cp1252;
-    let mut out = Paragraphs::default();
+    // The body's paragraphs, and the notes'.
+    let mut out = [Paragraphs::default(), Paragraphs::default()];
+    // Whether the group opened with `{\*` (its destination comes next).
+    let mut starred = false;
     // A high surrogate waiting for its low half.
     let mut high: Option<u16> = None;
     // Fallback characters still to skip after a `\uN`.
@@ -95,7 +111,12 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
                 i += 1;
             }
             b'}' => {
+                let closed = group;
                 group = stack.pop().ok_or("a `}` closes no group")?;
+                if closed.note && !group.note {
+                    // Each note is a paragraph at least.
+                    closed.of(&mut out).end();
+                }
                 group_start = false;
                 pending = 0;
                 i += 1;
@@ -104,11 +125,17 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
                 let (word, param, next) = control(bytes, i + 1);
                 i = next;
                 let opened = std::mem::take(&mut group_start);
+                let after_star = std::mem::take(&mut starred);
                 match word.as_str() {
                     "*" => {
-                        // An ignorable destination: skipped unless known,
-                        // and none of the known ones is text.
+                        // An ignorable destination: skipped unless it is a
+                        // note, the only text among the known ones.
                         group.skip = true;
+                        starred = opened;
+                    }
+                    "footnote" if opened || after_star => {
+                        group.skip = false;
+                        group.note = true;
                     }
                     "'" => {
                         let hex = bytes
@@ -133,7 +160,7 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
                         };
                         if let Some(c) = c {
                             if !group.skip {
-                                out.push(c);
+                                group.of(&mut out).push(c);
                             }
                         }
                         pending = group.uc;
@@ -141,7 +168,9 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
                     "uc" => group.uc = param.unwrap_or(1).max(0) as usize,
                     "ansicpg" => encoding = code_page(param.unwrap_or(0)),
                     "bin" => i += param.unwrap_or(0).max(0) as usize,
-                    "par" | "sect" | "page" | "cell" | "row" if !group.skip => out.end(),
+                    "par" | "sect" | "page" | "cell" | "row" if !group.skip => {
+                        group.of(&mut out).end()
+                    }
                     "line" => push('\n', &group, &mut pending, &mut out),
                     "tab" => push('\t', &group, &mut pending, &mut out),
                     "emdash" => push('—', &group, &mut pending, &mut out),
@@ -172,16 +201,17 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
             }
         }
     }
-    Ok(out.finish())
+    let [body, notes] = out;
+    Ok(with_notes(body.finish(), notes.finish()))
 }
 
 /// Adds `c` to the text, unless it is a `\uN`'s fallback or in a skipped
 /// group.
-fn push(c: char, group: &Group, pending: &mut usize, out: &mut Paragraphs) {
+fn push(c: char, group: &Group, pending: &mut usize, out: &mut [Paragraphs; 2]) {
     if *pending > 0 {
         *pending -= 1;
     } else if !group.skip {
-        out.push(c);
+        group.of(out).push(c);
     }
 }
 
@@ -225,11 +255,11 @@ mod tests {
     fn code_pages_unicode_and_skipped_groups() {
         let rtf = br"{\rtf1\ansi\ansicpg1251\deff0{\fonttbl{\f0 Times New Roman;}}{\info{\title Title}}
 {\*\generator Test;}\pard \'cc\'e8\'ed\'e8\'f1\'f2\'f0 \u1179?\u1241? 15\~\'ed\'e0\'f3\'f0\'fb\'e7\'e0\par
-\pard{\field{\*\fldinst PAGE}{\fldrslt 3}} pages{\footnote Note.}\line next\tab end\par
+\pard{\field{\*\fldinst PAGE}{\fldrslt 3}} pages{\footnote Note.}\line next{\*\footnote {\super\chftn} Second\par note.}\tab end\par
 {\pard Cell 1\cell Cell 2\cell\row}{\listtext\pard\plain \u61589\'3f\tab}\'ab\u1179?\'bb\par}";
         assert_eq!(
             body_text(rtf).unwrap(),
-            "Министр қә 15\u{a0}наурыза\n\n3 pages\nnext\tend\n\nCell 1\n\nCell 2\n\n«қ»"
+            "Министр қә 15\u{a0}наурыза\n\n3 pages\nnext\tend\n\nCell 1\n\nCell 2\n\n«қ»\n\nNote.\n\nSecond\n\nnote."
         );
     }
 
