@@ -111,6 +111,17 @@ pub(super) const CASES: &[Case] = &[
         "\"We won!\" The crowd cheered.",
         &["\"We won!\"", "The crowd cheered."],
     ),
+    // After a full stop the quotation is over: an attribution would follow
+    // a comma.
+    (
+        "\"Today, there's neither.\" He said the bars were gone. 'They keep promises.' Mr Farage said so.",
+        &[
+            "\"Today, there's neither.\"",
+            "He said the bars were gone.",
+            "'They keep promises.'",
+            "Mr Farage said so.",
+        ],
+    ),
     // A bracket closed after an abbreviation ends its phrase.
     (
         "It cost $1.5 bn. (approx.) The rest was paid later.",
