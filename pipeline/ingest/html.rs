@@ -99,23 +99,27 @@ fn utf8(bytes: &[u8], why: &str) -> Result<String, String> {
 /// `content="text/html; charset=..."`), looked for in the first 4 KB as
 /// browsers look in the first kilobyte (sites put long heads first).
 fn declared_charset(bytes: &[u8]) -> Option<String> {
-    let head = &bytes[..bytes.len().min(4096)];
-    let lower = head.to_ascii_lowercase();
-    let at = lower.windows(7).position(|w| w == b"charset")? + 7;
-    let rest = &lower[at..];
-    let rest = rest
-        .trim_ascii_start()
-        .strip_prefix(b"=")?
-        .trim_ascii_start();
-    let rest = rest
-        .strip_prefix(b"\"")
-        .or(rest.strip_prefix(b"'"))
-        .unwrap_or(rest);
-    let end = rest
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(b)))
-        .unwrap_or(rest.len());
-    (end > 0).then(|| String::from_utf8_lossy(&rest[..end]).into_owned())
+    let head = bytes[..bytes.len().min(4096)].to_ascii_lowercase();
+    // The word may come first elsewhere (`document.charset` in a script):
+    // the declaration is the first one followed by `=`.
+    head.windows(7)
+        .enumerate()
+        .filter(|(_, w)| w == b"charset")
+        .find_map(|(at, _)| {
+            let rest = head[at + 7..]
+                .trim_ascii_start()
+                .strip_prefix(b"=")?
+                .trim_ascii_start();
+            let rest = rest
+                .strip_prefix(b"\"")
+                .or(rest.strip_prefix(b"'"))
+                .unwrap_or(rest);
+            let end = rest
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(b)))
+                .unwrap_or(rest.len());
+            (end > 0).then(|| String::from_utf8_lossy(&rest[..end]).into_owned())
+        })
 }
 
 /// A charset label as the WHATWG Encoding standard maps it: `Some(None)` is
@@ -218,6 +222,13 @@ const UNTRACKED: [&str; 30] = [
     "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "source",
 ];
 
+/// Elements without content or end tag.
+#[rustfmt::skip]
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+
 /// ARIA roles of the site around the article.
 #[rustfmt::skip]
 const SITE_ROLES: [&str; 7] = [
@@ -273,14 +284,24 @@ impl Reading {
             _ => None,
         };
         let untracked = UNTRACKED.contains(&name);
-        if untracked && self.open.last().is_some_and(|(n, _)| n == name) {
-            // `<li>` ends the `<li>` before it, `<p>` the `<p>`.
-            self.close(name);
+        let ends_open = |open: &str| {
+            // `<li>` ends the `<li>` before it, `<p>` the `<p>`, and any
+            // block a `<p>`.
+            open == name && untracked || open == "p" && BLOCKS.contains(&name)
+        };
+        if let Some((open, _)) = self.open.last().filter(|(n, _)| ends_open(n)) {
+            let open = open.clone();
+            self.close(&open);
         }
         // An element whose end tag may be left out goes on the stack only
         // when it does something (`<li hidden>`), to end with its end tag,
-        // its sibling's start or its parent's end.
-        if (!tag.self_closing || raw.is_some()) && (!untracked || effect != Effect::default()) {
+        // its sibling's start or its parent's end; an element that has no
+        // content never does.
+        let void = VOID.contains(&name);
+        if !void
+            && (!tag.self_closing || raw.is_some())
+            && (!untracked || effect != Effect::default())
+        {
             self.apply(effect, true);
             self.open.push((name.to_string(), effect));
         }
@@ -416,6 +437,11 @@ mod tests {
         let page = "<article></nav><div><a href=/>Link <b>text</div><p>Body text here.</article>\
             <p>After the article.";
         assert_eq!(article_text(page), "Body text here.");
+        // A hidden input has no content to hide; a hidden paragraph ends
+        // where the next block starts.
+        let page =
+            "<p>Before.<input type=hidden name=x hidden>After.<p hidden>Gone.<div>Kept.</div>";
+        assert_eq!(article_text(page), "Before.After.\n\nKept.");
         assert_eq!(article_text("plain text, no tags"), "plain text, no tags");
         assert_eq!(article_text(""), "");
         let app = b"<body><div id=root></div><script>render()</script></body>";
@@ -432,7 +458,8 @@ mod tests {
         page.extend([0xCC, 0xE8, 0xF0]); // Мир
         page.extend(b"</p></body></html>");
         assert_eq!(body_text(&page, None).unwrap(), ("Мир".into(), false));
-        let kz = b"<meta charset='rk1048'><p>\xAA\xFB\xEB</p>";
+        let kz =
+            b"<script>x = document.charset;</script><meta charset='rk1048'><p>\xAA\xFB\xEB</p>";
         assert_eq!(body_text(kz, None).unwrap().0, "Ғыл");
         let koi = b"<meta charset=koi8-r><p>\xED\xE9\xF2</p>";
         let err = body_text(koi, None).unwrap_err();
