@@ -185,6 +185,33 @@ fn a_broken_word_document_is_named_and_can_be_skipped() {
 }
 
 #[test]
+fn a_web_page_that_cannot_be_read_is_named_and_can_be_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    copy_dir(&corpus("demo-html"), &c);
+    // A page in an encoding shanyraq does not read, as old Russian sites
+    // served them.
+    let bad = c.join("ru/2026-03-12-flood-preparedness.html");
+    fs::write(&bad, b"<meta charset=koi8-r><p>\xed\xe9\xf2.</p>").unwrap();
+    let out = dir.path().join("out.jsonl");
+    let o = run_jsonl(&c, &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("2026-03-12-flood-preparedness.html: cannot read the web page")
+            && err.contains("iconv -f koi8-r"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    assert_ok(&run_jsonl(&c, &out, &["--skip-invalid"]));
+    let ru_rows = rows(&out)
+        .into_iter()
+        .filter(|r| r["doc"] == "2026-03-12-flood-preparedness" && !r["ru"].is_null())
+        .count();
+    assert_eq!(ru_rows, 0, "the unreadable version is left out");
+}
+
+#[test]
 fn legacy_encoded_files_are_read_when_asked() {
     // The demo's Kazakh and Russian versions as an archive would hold them:
     // KZ-1048 and Windows-1251, converted by iconv (an independent encoder).
