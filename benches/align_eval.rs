@@ -267,17 +267,13 @@ fn main() {
         } else {
             None
         };
-        tune_risk(&data, encoder.clone());
-        if let Some(e) = encoder {
-            save_embeddings(&e);
-        }
+        tune_risk(&data, encoder);
         return;
     }
     let encoder = e5_embedder();
     if args.iter().any(|a| a == "--tune-embeddings") {
         let encoder = encoder.expect("--tune-embeddings needs target/e5-small");
-        tune_embeddings(&data, encoder.clone());
-        save_embeddings(&encoder);
+        tune_embeddings(&data, encoder);
         return;
     }
     // `--only LABEL` keeps the rows of that aligner (e.g. `shanyraq
@@ -339,9 +335,6 @@ fn main() {
         for (label, aligner) in aligners.iter().filter(|(l, _)| wanted(l)) {
             let (s, speed) = evaluate(cases, aligner.as_ref());
             print_row(name, label, &s, speed);
-        }
-        if let Some(e) = &encoder {
-            save_embeddings(e);
         }
         if !wanted("galechurch") {
             continue;
@@ -521,23 +514,11 @@ fn e5_embedder() -> Option<shanyraq::align::embed::SharedEmbedder> {
     let encoder =
         shanyraq_models::SentenceEncoder::load(&source, shanyraq_models::DeviceChoice::Cpu).ok()?;
     let mut embedder = shanyraq::align::embed::Embedder::new(encoder);
-    match embedder.load(&embedding_cache()) {
-        Ok(n) if n > 0 => eprintln!("{n} embeddings from {}", embedding_cache().display()),
-        Ok(_) => {}
-        Err(e) => eprintln!("embedding cache ignored: {e}"),
+    // Embeddings of earlier runs, so that evaluating and tuning encode each
+    // dev and test sentence once.
+    let cache = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e5-small-embeddings");
+    if let Err(e) = embedder.with_disk_cache(&cache) {
+        eprintln!("embedding cache not used: {e}");
     }
     Some(std::sync::Arc::new(std::sync::Mutex::new(embedder)))
-}
-
-/// Embeddings of earlier runs, so that evaluating and tuning encode each
-/// dev and test sentence once.
-fn embedding_cache() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e5-small-embeddings.bin")
-}
-
-fn save_embeddings(encoder: &shanyraq::align::embed::SharedEmbedder) {
-    let e = encoder.lock().unwrap_or_else(|p| p.into_inner());
-    if let Err(err) = e.save(&embedding_cache()) {
-        eprintln!("embedding cache not saved: {err}");
-    }
 }

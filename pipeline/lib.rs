@@ -2,9 +2,9 @@
 //!
 //! Data flows one way, one module per stage:
 //!
-//! 1. [`ingest`]: a corpus directory (text, Word or OpenDocument files) → [`ingest::DocumentFiles`] (the kk, ru
-//!    and en versions of each document, paired by id) → [`document::Document`]
-//!    (decoded text).
+//! 1. [`ingest`]: a corpus directory (text, office files, web pages) →
+//!    [`ingest::DocumentFiles`] (the kk, ru and en versions of each document,
+//!    paired by id) → [`document::Document`] (decoded text).
 //! 2. [`segment`]: a document → [`document::Sentence`]s, byte ranges into its
 //!    text, by per-language rules.
 //! 3. [`align`]: two sentence lists → [`align::Bead`]s; [`align::pivot`]
@@ -23,6 +23,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod fill;
+mod hash;
 pub mod ingest;
 pub mod job;
 pub mod lang;

@@ -613,3 +613,44 @@ fn a_version_of_another_document_is_reported() {
         assert_eq!(held, 10, "{lang}");
     }
 }
+
+#[test]
+fn a_rerun_reads_sentence_embeddings_back_from_the_cache() {
+    // The tiny sentence-transformers fixture as the encoder: the first run
+    // encodes every sentence, the second reads them all back and aligns
+    // alike.
+    let dir = tempfile::tempdir().unwrap();
+    let encoder = root().join("models/tests/fixtures/st-tiny");
+    let cache = dir.path().join("cache");
+    let report = dir.path().join("r.json");
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        let o = run_jsonl(
+            &corpus("demo"),
+            &out,
+            &[
+                "--encoder",
+                encoder.to_str().unwrap(),
+                "--cache-dir",
+                cache.to_str().unwrap(),
+                "--report",
+                report.to_str().unwrap(),
+            ],
+        );
+        assert_ok(&o);
+        assert!(!stderr(&o).contains("without embeddings"), "{}", stderr(&o));
+        let text = fs::read_to_string(&report).unwrap();
+        let counts =
+            serde_json::from_str::<Value>(&text).unwrap()["aligner"]["encoder_sentences"].clone();
+        (fs::read(out).unwrap(), counts)
+    };
+    let (first, counts) = run("a.jsonl");
+    let encoded = counts["encoded"].as_u64().unwrap();
+    assert!(encoded > 50, "{counts}");
+    assert_eq!(counts["from_cache"], 0);
+    assert!(cache.join("embeddings.bin").exists());
+    let (second, counts) = run("b.jsonl");
+    assert_eq!(counts["encoded"], 0, "{counts}");
+    assert_eq!(counts["from_cache"].as_u64(), Some(encoded));
+    assert_eq!(first, second);
+}

@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use shanyraq_models::SentenceEncoder;
 
+use super::embed_cache::{self, EmbeddingCache};
+
 /// Longest run of consecutive sentences embedded as one text.
 pub const MAX_RUN: usize = 3;
 
@@ -22,6 +24,11 @@ pub const MAX_RUN: usize = 3;
 pub struct Embedder {
     encoder: SentenceEncoder,
     cache: HashMap<String, Arc<[f32]>>,
+    /// Embeddings of earlier runs, if kept.
+    disk: Option<EmbeddingCache>,
+    /// Texts encoded, and texts read back from `disk`.
+    encoded: usize,
+    from_disk: usize,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -42,6 +49,9 @@ impl Embedder {
         Embedder {
             encoder,
             cache: HashMap::new(),
+            disk: None,
+            encoded: 0,
+            from_disk: 0,
         }
     }
 
@@ -50,64 +60,16 @@ impl Embedder {
         self.encoder.model_id()
     }
 
-    /// Adds the embeddings [`Embedder::save`] wrote for this model; a missing
-    /// file adds nothing. Lets evaluation runs skip re-encoding the same
-    /// sentences.
-    pub fn load(&mut self, path: &std::path::Path) -> std::io::Result<usize> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(e),
-        };
-        use std::io::Read;
-        let mut rest = bytes.as_slice();
-        let take = |rest: &mut &[u8], n: usize| -> std::io::Result<Vec<u8>> {
-            let mut buf = vec![0u8; n];
-            rest.read_exact(&mut buf)?;
-            Ok(buf)
-        };
-        let u32_at = |b: Vec<u8>| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize;
-        let model_len = u32_at(take(&mut rest, 4)?);
-        if take(&mut rest, model_len)? != self.model_id().as_bytes() {
-            return Ok(0);
-        }
-        let mut added = 0;
-        while !rest.is_empty() {
-            let text_len = u32_at(take(&mut rest, 4)?);
-            let text = String::from_utf8(take(&mut rest, text_len)?).map_err(|_| {
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "bad embedding cache")
-            })?;
-            let dim = u32_at(take(&mut rest, 4)?);
-            let v: Vec<f32> = take(&mut rest, dim * 4)?
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
-                .collect();
-            self.cache.insert(text, v.into());
-            added += 1;
-        }
-        Ok(added)
+    /// Keeps embeddings in `dir` between runs ([`EmbeddingCache`]): texts
+    /// embedded before by the same model are read back, not encoded.
+    pub fn with_disk_cache(&mut self, dir: &std::path::Path) -> crate::error::Result<()> {
+        self.disk = Some(EmbeddingCache::open(dir)?);
+        Ok(())
     }
 
-    /// Writes every embedding seen so far, tagged with the model id.
-    pub fn save(&self, path: &std::path::Path) -> crate::error::Result<()> {
-        use std::io::Write;
-        let mut out = Vec::new();
-        let id = self.model_id().as_bytes();
-        out.extend((id.len() as u32).to_le_bytes());
-        out.extend(id);
-        for (text, v) in &self.cache {
-            out.extend((text.len() as u32).to_le_bytes());
-            out.extend(text.as_bytes());
-            out.extend((v.len() as u32).to_le_bytes());
-            v.iter().for_each(|x| out.extend(x.to_le_bytes()));
-        }
-        let mut file = crate::export::atomic::AtomicFile::create(path)?;
-        file.write_all(&out)
-            .map_err(|e| crate::error::Error::Output {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-        file.commit().map(|_| ())
+    /// Texts encoded so far, and texts read back from the disk cache.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.encoded, self.from_disk)
     }
 
     /// Embeddings of `texts`, encoding only those not seen before.
@@ -119,8 +81,41 @@ impl Embedder {
             .collect();
         missing.sort_unstable();
         missing.dedup();
+        if let Some(disk) = &mut self.disk {
+            let model = self.encoder.model_id();
+            let mut unknown = Vec::new();
+            for t in missing {
+                match disk.get(embed_cache::key(model, t)) {
+                    Ok(Some(v)) => {
+                        self.cache.insert(t.to_string(), v.into());
+                        self.from_disk += 1;
+                    }
+                    Ok(None) => unknown.push(t),
+                    Err(e) => {
+                        // The cache only saves time: without it the run
+                        // encodes what it needs.
+                        tracing::warn!("embedding cache left unused: {e}");
+                        self.disk = None;
+                        return self.embed(texts);
+                    }
+                }
+            }
+            missing = unknown;
+        }
         if !missing.is_empty() {
             let vectors = self.encoder.encode(&missing)?;
+            self.encoded += missing.len();
+            if let Some(disk) = &mut self.disk {
+                let model = self.encoder.model_id();
+                let items = missing
+                    .iter()
+                    .zip(&vectors)
+                    .map(|(t, v)| (embed_cache::key(model, t), v.as_slice()));
+                if let Err(e) = disk.insert_all(items) {
+                    tracing::warn!("embedding cache left unused: {e}");
+                    self.disk = None;
+                }
+            }
             for (t, v) in missing.iter().zip(vectors) {
                 self.cache.insert(t.to_string(), v.into());
             }

@@ -9,6 +9,7 @@ pub mod anchor;
 mod calendar;
 pub mod dp;
 pub mod embed;
+pub mod embed_cache;
 pub mod evidence;
 pub mod features;
 pub mod gold;

@@ -54,7 +54,8 @@ pub struct RunArgs {
     /// f16 or bf16.
     #[arg(long)]
     pub dtype: Option<String>,
-    /// Translation cache [default: $SHANYRAQ_CACHE_DIR, else ~/.cache/shanyraq].
+    /// Translation and sentence-embedding cache [default:
+    /// $SHANYRAQ_CACHE_DIR, else ~/.cache/shanyraq].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Continue an interrupted run: its finished translations are in the
@@ -214,7 +215,7 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         Some(FillSetup {
             config: fill_config(&args, config)?,
             factory: &factory,
-            cache_dir,
+            cache_dir: cache_dir.clone(),
             eval_sample: args.eval_sample,
         })
     };
@@ -250,11 +251,18 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         encoder.as_deref().unwrap_or("none"),
         args.encoder_float32 || align.encoder_float32,
     );
-    let aligner = json!({
+    if let Some(embedder) = &loaded {
+        // A rerun, or a resumed one, encodes only sentences it has not seen.
+        let mut e = embedder.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(err) = e.with_disk_cache(&cache_dir) {
+            tracing::warn!("sentence embeddings are not cached: {err}");
+        }
+    }
+    let mut aligner = json!({
         "dictionaries": used,
         "encoder": if loaded.is_some() { encoder.as_deref().unwrap_or("none") } else { "none" },
     });
-    resources.set_encoder(loaded);
+    resources.set_encoder(loaded.clone());
     let opts = JobOptions {
         corpus: args.corpus.clone(),
         skip_invalid: args.skip_invalid,
@@ -278,6 +286,11 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     .with_context(|| format!("corpus {}", args.corpus.display()))?;
     if let Some((_, p)) = bar {
         p.finish();
+    }
+    if let Some(embedder) = &loaded {
+        let e = embedder.lock().unwrap_or_else(|p| p.into_inner());
+        let (encoded, cached) = e.counts();
+        aligner["encoder_sentences"] = json!({ "encoded": encoded, "from_cache": cached });
     }
     if !quiet {
         eprint!("{}", report(&summary));

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::hash::Fnv128;
 
 /// What a translation depends on besides its source text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -40,23 +41,6 @@ impl CacheScope {
         }
         h.write(source.as_bytes());
         format!("{:032x}", h.0)
-    }
-}
-
-/// 128-bit FNV-1a: stable across runs, platforms and Rust versions, unlike
-/// `std`'s hasher, and wide enough that keys never collide in practice.
-struct Fnv128(u128);
-
-impl Fnv128 {
-    fn new() -> Self {
-        Fnv128(0x6c62272e07bb014262b821756295c58d)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u128::from(b);
-            self.0 = self.0.wrapping_mul(0x0000000001000000000000000000013B);
-        }
     }
 }
 
