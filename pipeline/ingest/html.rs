@@ -82,17 +82,26 @@ fn decode(bytes: &[u8], legacy: Option<Legacy>) -> Result<(String, bool), String
             (Ok(s), _) => Ok((s.to_string(), false)),
             (Err(_), Some(enc)) => Ok((enc.decode(bytes), true)),
             (Err(e), None) => Err(format!(
-                "byte {} is not UTF-8 and the page declares no charset; add `<meta charset=...>` or pass --legacy-encoding",
-                e.valid_up_to()
+                "{} is not UTF-8 and the page declares no charset; add `<meta charset=...>` or pass --legacy-encoding",
+                place(bytes, e.valid_up_to())
             )),
         },
     }
 }
 
 fn utf8(bytes: &[u8], why: &str) -> Result<String, String> {
-    std::str::from_utf8(bytes)
-        .map(str::to_string)
-        .map_err(|e| format!("byte {} is not UTF-8, though {why}", e.valid_up_to()))
+    std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+        format!(
+            "{} is not UTF-8, though {why}",
+            place(bytes, e.valid_up_to())
+        )
+    })
+}
+
+/// Where byte `at` of the page is, for a message: `line N (byte B)`.
+fn place(bytes: &[u8], at: usize) -> String {
+    let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    format!("line {line} (byte {at})")
 }
 
 /// The `charset` a page declares in its head (`<meta charset="...">` or
@@ -468,9 +477,12 @@ mod tests {
 
     #[test]
     fn an_undeclared_legacy_page_needs_the_encoding_named() {
-        let page = b"<p>\xCC\xE8\xF0</p>";
+        let page = b"<p>\n\xCC\xE8\xF0</p>";
         let err = body_text(page, None).unwrap_err();
-        assert!(err.contains("byte 3 is not UTF-8") && err.contains("--legacy-encoding"));
+        assert!(
+            err.contains("line 2 (byte 4) is not UTF-8") && err.contains("--legacy-encoding"),
+            "{err}"
+        );
         assert_eq!(
             body_text(page, Some(Legacy::Cp1251)).unwrap(),
             ("Мир".into(), true)
