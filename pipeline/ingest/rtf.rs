@@ -77,8 +77,8 @@ impl Group {
     }
 }
 
-/// The body of the RTF document `bytes`, then its notes: paragraphs separated by blank
-/// lines; `Err` says why the file is not one.
+/// The body of the RTF document `bytes`, then its notes: paragraphs
+/// separated by blank lines; `Err` says why the file is not one.
 pub fn body_text(bytes: &[u8]) -> Result<String, String> {
     if !bytes.starts_with(b"{\\rtf") {
         return Err("it does not start with {\\rtf".into());
@@ -133,7 +133,10 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
                         group.skip = true;
                         starred = opened;
                     }
-                    "footnote" if opened || after_star => {
+                    // A note in text that is read (not in a header).
+                    "footnote"
+                        if (opened || after_star) && stack.last().is_some_and(|g| !g.skip) =>
+                    {
                         group.skip = false;
                         group.note = true;
                     }
@@ -255,7 +258,7 @@ mod tests {
     fn code_pages_unicode_and_skipped_groups() {
         let rtf = br"{\rtf1\ansi\ansicpg1251\deff0{\fonttbl{\f0 Times New Roman;}}{\info{\title Title}}
 {\*\generator Test;}\pard \'cc\'e8\'ed\'e8\'f1\'f2\'f0 \u1179?\u1241? 15\~\'ed\'e0\'f3\'f0\'fb\'e7\'e0\par
-\pard{\field{\*\fldinst PAGE}{\fldrslt 3}} pages{\footnote Note.}\line next{\*\footnote {\super\chftn} Second\par note.}\tab end\par
+\pard{\field{\*\fldinst PAGE}{\fldrslt 3}} pages{\footnote Note.}\line next{\*\footnote {\super\chftn} Second\par note.}{\header {\footnote Not read.}}\tab end\par
 {\pard Cell 1\cell Cell 2\cell\row}{\listtext\pard\plain \u61589\'3f\tab}\'ab\u1179?\'bb\par}";
         assert_eq!(
             body_text(rtf).unwrap(),
