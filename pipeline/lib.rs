@@ -18,12 +18,12 @@
 //! [`job`] runs stages 1–5 over a corpus; [`cli`] is the command line.
 
 pub mod align;
+mod cache_file;
 pub mod cli;
 pub mod document;
 pub mod error;
 pub mod export;
 pub mod fill;
-mod hash;
 pub mod ingest;
 pub mod job;
 pub mod lang;

@@ -11,12 +11,12 @@
 //! cache drops a torn line.
 
 use std::collections::HashMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use crate::cache_file::{self, Fnv128};
 use crate::error::{Error, Result};
-use crate::hash::Fnv128;
 
 /// The cache file in a cache directory.
 pub const FILE: &str = "embeddings.bin";
@@ -45,15 +45,7 @@ pub fn key(model: &str, text: &str) -> u128 {
 impl EmbeddingCache {
     /// Opens (or creates) the cache in `dir`, dropping a torn last record.
     pub fn open(dir: &Path) -> Result<EmbeddingCache> {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let path = dir.join(FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .write(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
+        let (path, file) = cache_file::open(dir, FILE)?;
         let len = file.metadata().map_err(|e| Error::io(&path, e))?.len();
         let mut index = HashMap::new();
         let mut reader = BufReader::new(&file);
@@ -147,6 +139,7 @@ impl EmbeddingCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::{self, OpenOptions};
 
     #[test]
     fn vectors_survive_reopening_and_a_torn_last_record() {

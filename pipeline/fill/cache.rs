@@ -9,14 +9,14 @@
 //! holds a half translation.
 
 use std::collections::HashMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache_file::{self, Fnv128};
 use crate::error::{Error, Result};
-use crate::hash::Fnv128;
 
 /// What a translation depends on besides its source text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -61,31 +61,20 @@ pub struct TranslationCache {
 impl TranslationCache {
     /// Opens (or creates) the cache in `dir`, dropping a torn last line.
     pub fn open(dir: &Path) -> Result<TranslationCache> {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let path = dir.join("translations.jsonl");
+        let (path, file) = cache_file::open(dir, "translations.jsonl")?;
         let mut entries = HashMap::new();
         let mut good_len = 0u64;
-        if path.exists() {
-            let reader = BufReader::new(File::open(&path).map_err(|e| Error::io(&path, e))?);
-            for line in reader.split(b'\n') {
-                let line = line.map_err(|e| Error::io(&path, e))?;
-                match serde_json::from_slice::<Line>(&line) {
-                    Ok(l) => {
-                        entries.insert(l.k, l.t);
-                        good_len += line.len() as u64 + 1;
-                    }
-                    // A torn write can only be the last line; stop there.
-                    Err(_) => break,
+        for line in BufReader::new(&file).split(b'\n') {
+            let line = line.map_err(|e| Error::io(&path, e))?;
+            match serde_json::from_slice::<Line>(&line) {
+                Ok(l) => {
+                    entries.insert(l.k, l.t);
+                    good_len += line.len() as u64 + 1;
                 }
+                // A torn write can only be the last line; stop there.
+                Err(_) => break,
             }
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .write(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
         file.set_len(good_len).map_err(|e| Error::io(&path, e))?;
         let mut cache = TranslationCache {
             path,
@@ -145,6 +134,7 @@ impl TranslationCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::OpenOptions;
 
     fn scope() -> CacheScope {
         CacheScope {
