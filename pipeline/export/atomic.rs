@@ -43,14 +43,24 @@ impl AtomicFile {
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         remove_stale(dir, name);
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::Output {
-                path: path.to_path_buf(),
-                reason: format!("cannot create a file in {}: {e}", dir.display()),
-            })?;
+        let cannot = |e: io::Error| Error::Output {
+            path: path.to_path_buf(),
+            reason: format!("cannot create a file in {}: {e}", dir.display()),
+        };
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // A temporary file is private (0600), but the corpus it becomes is
+        // not: created as any file is (0666 less the umask), or with the
+        // permissions of the file it replaces.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let tmp = builder.tempfile_in(dir).map_err(cannot)?;
+        if let Ok(old) = std::fs::metadata(path) {
+            tmp.as_file()
+                .set_permissions(old.permissions())
+                .map_err(cannot)?;
+        }
         Ok(AtomicFile {
             path: path.to_path_buf(),
             out: BufWriter::with_capacity(1 << 16, tmp),
@@ -144,6 +154,23 @@ mod tests {
         f.commit().unwrap();
         assert!(!stale.exists());
         assert!(other.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_output_gets_a_new_file_s_permissions_or_those_it_replaces() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // What the umask gives any new file.
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "x").unwrap();
+        let path = dir.path().join("out.tmx");
+        AtomicFile::create(&path).unwrap().commit().unwrap();
+        assert_eq!(mode(&path), mode(&plain));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        AtomicFile::create(&path).unwrap().commit().unwrap();
+        assert_eq!(mode(&path), 0o640);
     }
 
     #[test]
