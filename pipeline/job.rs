@@ -124,38 +124,60 @@ pub fn run(
         warn(&mut summary, format!("ignored {why}"));
     }
     let started = Instant::now();
-    let mut rows = align_all(opts, &discovery.documents, &mut summary, progress)?;
+    let Some(setup) = &opts.fill else {
+        // Without filling, each document's rows go to the sink as soon as
+        // they are aligned: memory holds one chunk of documents, not the
+        // corpus. (The sink's file stays temporary until `finish`, so a
+        // bad document still leaves no output.)
+        let mut write = |rows: Vec<Row>, summary: &mut JobSummary| -> Result<()> {
+            tally(&rows, summary);
+            rows.iter().try_for_each(|row| sink.push(row))
+        };
+        align_all(
+            opts,
+            &discovery.documents,
+            &mut summary,
+            progress,
+            &mut write,
+        )?;
+        summary.seconds[0] = started.elapsed().as_secs_f64();
+        summary.unfilled = summary.gaps;
+        return finish(sink, summary, Instant::now());
+    };
+    let mut rows = Vec::new();
+    let mut keep = |more: Vec<Row>, summary: &mut JobSummary| -> Result<()> {
+        tally(&more, summary);
+        rows.extend(more);
+        Ok(())
+    };
+    align_all(
+        opts,
+        &discovery.documents,
+        &mut summary,
+        progress,
+        &mut keep,
+    )?;
     summary.seconds[0] = started.elapsed().as_secs_f64();
-    count(&rows, &mut summary.gaps);
-    for row in &rows {
-        for link in &row.links {
-            let (pair, _) = crate::export::link_labels(link);
-            let bin = ((link.score * 10.0) as usize).min(9);
-            summary.score_histogram.entry(pair).or_default()[bin] += 1;
-        }
-    }
 
     let started = Instant::now();
-    if let Some(setup) = &opts.fill {
-        let mut cache = TranslationCache::open(&setup.cache_dir)?;
-        if setup.eval_sample > 0 {
-            summary.eval = crate::fill::eval::evaluate(
-                &rows,
-                setup.eval_sample,
-                &setup.config,
-                setup.factory,
-                &mut cache,
-            )?;
-        }
-        let report = fill::fill(
-            &mut rows,
+    let mut cache = TranslationCache::open(&setup.cache_dir)?;
+    if setup.eval_sample > 0 {
+        summary.eval = crate::fill::eval::evaluate(
+            &rows,
+            setup.eval_sample,
             &setup.config,
             setup.factory,
             &mut cache,
-            &mut |d, t| progress(Stage::Fill, d, t),
         )?;
-        summary.fill = Some(report);
     }
+    let report = fill::fill(
+        &mut rows,
+        &setup.config,
+        setup.factory,
+        &mut cache,
+        &mut |d, t| progress(Stage::Fill, d, t),
+    )?;
+    summary.fill = Some(report);
     summary.seconds[1] = started.elapsed().as_secs_f64();
     count(&rows, &mut summary.unfilled);
 
@@ -166,6 +188,23 @@ pub fn run(
             progress(Stage::Write, k + 1, rows.len());
         }
     }
+    finish(sink, summary, started)
+}
+
+/// Counts the gaps and alignment scores of aligned rows.
+fn tally(rows: &[Row], summary: &mut JobSummary) {
+    count(rows, &mut summary.gaps);
+    for row in rows {
+        for link in &row.links {
+            let (pair, _) = crate::export::link_labels(link);
+            let bin = ((link.score * 10.0) as usize).min(9);
+            summary.score_histogram.entry(pair).or_default()[bin] += 1;
+        }
+    }
+}
+
+/// Closes the sink (its files appear) and completes the summary.
+fn finish(sink: Box<dyn RowSink>, mut summary: JobSummary, started: Instant) -> Result<JobSummary> {
     summary.export = sink.finish()?;
     summary.rows = summary.export.rows;
     summary.seconds[2] = started.elapsed().as_secs_f64();
@@ -187,16 +226,18 @@ fn count(rows: &[Row], gaps: &mut [usize; 3]) {
     }
 }
 
-/// Stages 1–4: every document's rows, in document order.
+/// Stages 1–4: every document's rows, in document order, handed to
+/// `rows` (until a document turns out invalid: then the error, naming
+/// every invalid document, once all are read).
 fn align_all(
     opts: &JobOptions<'_>,
     documents: &[DocumentFiles],
     summary: &mut JobSummary,
     progress: &mut dyn FnMut(Stage, usize, usize),
-) -> Result<Vec<Row>> {
+    rows: &mut dyn FnMut(Vec<Row>, &mut JobSummary) -> Result<()>,
+) -> Result<()> {
     let total = documents.len();
     let mut errors = Vec::new();
-    let mut rows = Vec::new();
     let mut done = 0;
     let resources = &opts.resources;
     for chunk in documents.chunks(CHUNK) {
@@ -228,7 +269,9 @@ fn align_all(
             }
             check_set(set, summary);
             check_pairings(set, &aligned.pairings, summary);
-            rows.extend(aligned.rows);
+            if errors.is_empty() {
+                rows(aligned.rows, summary)?;
+            }
             done += 1;
             progress(Stage::Align, done, total);
         }
@@ -236,7 +279,7 @@ fn align_all(
     if !errors.is_empty() {
         return Err(Error::InvalidDocuments { errors });
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// A document's versions, the errors reading them, and the files that were
