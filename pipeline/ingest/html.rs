@@ -231,6 +231,11 @@ const UNTRACKED: [&str; 30] = [
     "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "source",
 ];
 
+/// How deep the stack of open elements goes: browsers stop nesting too,
+/// and a page of 100,000 unclosed `<div>`s and stray end tags would
+/// otherwise take quadratic time.
+const MAX_OPEN: usize = 512;
+
 /// Elements without content or end tag.
 #[rustfmt::skip]
 const VOID: [&str; 14] = [
@@ -308,6 +313,7 @@ impl Reading {
         // content never does.
         let void = VOID.contains(&name);
         if !void
+            && (self.open.len() < MAX_OPEN || raw.is_some())
             && (!tag.self_closing || raw.is_some())
             && (!untracked || effect != Effect::default())
         {
@@ -451,6 +457,14 @@ mod tests {
         let page =
             "<p>Before.<input type=hidden name=x hidden>After.<p hidden>Gone.<div>Kept.</div>";
         assert_eq!(article_text(page), "Before.After.\n\nKept.");
+        // Nesting past the bound: elements deeper down have no effect of
+        // their own, but a script's text is still not read.
+        let deep = format!(
+            "{}<script>var x;</script>Deep.{}",
+            "<div>".repeat(600),
+            "</b>".repeat(600)
+        );
+        assert_eq!(article_text(&deep), "Deep.");
         assert_eq!(article_text("plain text, no tags"), "plain text, no tags");
         assert_eq!(article_text(""), "");
         let app = b"<body><div id=root></div><script>render()</script></body>";
