@@ -246,12 +246,11 @@ fn align_all(
         let mut sets = Vec::with_capacity(loaded.len());
         let mut errs = Vec::with_capacity(loaded.len());
         for (set, e, legacy_read) in loaded {
-            for path in legacy_read {
-                let name = legacy.map_or("", ingest::Legacy::name);
-                warn(
-                    summary,
-                    format!("{}: not UTF-8; read as {name}", path.display()),
-                );
+            // Files are read as legacy only when an encoding was given.
+            if let Some(legacy) = legacy {
+                for path in &legacy_read {
+                    warn(summary, legacy.read_note(path));
+                }
             }
             sets.push(set);
             errs.push(e);

@@ -62,9 +62,8 @@ pub fn read_input(path: &Path, legacy: Option<ingest::Legacy>) -> anyhow::Result
             .context("reading standard input")?;
         ingest::decode_or(path, bytes, legacy)?
     };
-    if was_legacy {
-        let name = legacy.map_or("", ingest::Legacy::name);
-        tracing::warn!("{}: not UTF-8; read as {name}", path.display());
+    if let Some(legacy) = legacy.filter(|_| was_legacy) {
+        tracing::warn!("{}", legacy.read_note(path));
     }
     Ok(text)
 }

@@ -40,13 +40,12 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
     let pieces = pieces(clx)?;
     let text = |cps| characters(&word, &pieces, cps).map(|raw| paragraphs(&raw));
     let [main, footnotes, headers, macros, comments, endnotes] = fib.ccp;
-    let notes_at = main + footnotes + headers + macros + comments;
-    let notes = format!(
-        "{}\n\n{}",
+    let endnotes_at = main + footnotes + headers + macros + comments;
+    let notes = with_notes(
         text(main..main + footnotes)?,
-        text(notes_at..notes_at + endnotes)?
+        text(endnotes_at..endnotes_at + endnotes)?,
     );
-    Ok(with_notes(text(0..main)?, notes.trim().to_string()))
+    Ok(with_notes(text(0..main)?, notes))
 }
 
 /// The characters at positions `cps` of the text.

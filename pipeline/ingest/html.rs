@@ -100,8 +100,7 @@ fn utf8(bytes: &[u8], why: &str) -> Result<String, String> {
 
 /// Where byte `at` of the page is, for a message: `line N (byte B)`.
 fn place(bytes: &[u8], at: usize) -> String {
-    let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
-    format!("line {line} (byte {at})")
+    format!("line {} (byte {at})", super::line_at(bytes, at))
 }
 
 /// The `charset` a page declares in its head (`<meta charset="...">` or

@@ -92,6 +92,11 @@ impl Legacy {
         }
     }
 
+    /// The warning that names a file read in this encoding.
+    pub fn read_note(self, path: &std::path::Path) -> String {
+        format!("{}: not UTF-8; read as {}", path.display(), self.name())
+    }
+
     /// `bytes` decoded.
     pub fn decode(self, bytes: &[u8]) -> String {
         bytes.iter().map(|&b| self.char(b)).collect()

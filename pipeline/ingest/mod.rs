@@ -152,7 +152,7 @@ enum Passed {
 }
 
 /// The name of a document file without its extension (`.txt`, `.doc`,
-/// `.docx`, `.odt` or `.rtf`), or why the file is not one.
+/// `.docx`, `.odt`, `.rtf`, `.html` or `.htm`), or why the file is not one.
 fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.starts_with('.') {
@@ -163,11 +163,7 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
             "a lock file Word keeps while the document is open; left out".into(),
         ));
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = extension(path);
     if (ext == "txt" || is_html(&ext) || office_reader(&ext).is_some()) && path.is_file() {
         let stem = path.file_stem().and_then(|s| s.to_str());
         return stem.map(str::to_string).ok_or(Passed::Hidden);
@@ -185,6 +181,14 @@ fn names_a_language(name: &str) -> bool {
     CORPUS_LANGS
         .iter()
         .any(|l| name.contains(&format!(".{}.", l.code())))
+}
+
+/// A file's extension in lower case (empty if it has none).
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 /// The kinds of document file read, for messages.
@@ -244,11 +248,7 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// given) instead of failing; the flag says whether it was.
 pub fn read_text_or(path: &Path, legacy: Option<Legacy>) -> Result<(String, bool)> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = extension(path);
     if let Some(read) = office_reader(&ext) {
         let text = read(&bytes).map_err(|message| Error::Office {
             path: path.to_path_buf(),
@@ -294,8 +294,7 @@ pub fn decode_or(path: &Path, bytes: Vec<u8>, legacy: Option<Legacy>) -> Result<
                         return Ok((legacy.decode(&e.into_bytes()), true));
                     }
                     let offset = e.utf8_error().valid_up_to();
-                    let bytes = e.as_bytes();
-                    let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+                    let line = line_at(e.as_bytes(), offset);
                     Err(Error::InvalidUtf8 {
                         path: path.to_path_buf(),
                         line,
@@ -305,6 +304,11 @@ pub fn decode_or(path: &Path, bytes: Vec<u8>, legacy: Option<Legacy>) -> Result<
             }
         }
     }
+}
+
+/// The line (from 1) that byte `offset` of `bytes` is on.
+pub(crate) fn line_at(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count()
 }
 
 fn decode_utf16(path: &Path, rest: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
