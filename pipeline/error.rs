@@ -8,13 +8,13 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The corpus directory does not exist or is not a directory.
-    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html)", path.display())]
+    #[error("corpus directory {} not found; pass a directory holding {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html, .pdf)", path.display())]
     CorpusNotFound {
         /// The path given.
         path: PathBuf,
     },
     /// The corpus directory holds no document in either layout.
-    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html)", path.display())]
+    #[error("no documents in {}: expected {{kk,ru,en}}/<doc-id>.txt or <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html, .pdf)", path.display())]
     EmptyCorpus {
         /// The corpus directory.
         path: PathBuf,
@@ -42,6 +42,14 @@ pub enum Error {
     /// A web page (`.html`, `.htm`) that cannot be decoded.
     #[error("{}: cannot read the web page: {message}", path.display())]
     Html {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it, and what to do.
+        message: String,
+    },
+    /// A PDF file whose text cannot be read.
+    #[error("{}: cannot read the PDF: {message}", path.display())]
+    Pdf {
         /// The file.
         path: PathBuf,
         /// What is wrong with it, and what to do.

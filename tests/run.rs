@@ -145,11 +145,21 @@ fn office_documents_give_the_rows_of_their_text() {
     // runs cut inside words, headings. demo-html is the demo as a press
     // office's web pages (scripts/make_html_fixtures.py): menus, related
     // news, share links, footers, scripts to leave out; Windows-1251 and
-    // UTF-8; hard-wrapped source, character references.
+    // UTF-8; hard-wrapped source, character references. demo-pdf is the
+    // Word files printed to PDF by LibreOffice (scripts/make_pdf_fixtures.py):
+    // lines to join back into paragraphs.
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.jsonl");
     assert_ok(&run_jsonl(&corpus("demo"), &a, &[]));
-    for office in ["demo-doc", "demo-docx", "demo-odt", "demo-rtf", "demo-html"] {
+    let formats = [
+        "demo-doc",
+        "demo-docx",
+        "demo-odt",
+        "demo-rtf",
+        "demo-html",
+        "demo-pdf",
+    ];
+    for office in formats {
         let b = dir.path().join(format!("{office}.jsonl"));
         assert_ok(&run_jsonl(&corpus(office), &b, &[]));
         assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap(), "{office}");
@@ -182,6 +192,31 @@ fn a_broken_word_document_is_named_and_can_be_skipped() {
         .filter(|r| r["doc"] == "2026-03-12-flood-preparedness" && !r["ru"].is_null())
         .count();
     assert_eq!(ru_rows, 0, "the broken version is left out");
+}
+
+#[test]
+fn a_pdf_that_cannot_be_read_is_named_and_can_be_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    copy_dir(&corpus("demo-pdf"), &c);
+    // A file cut short in a download.
+    let bad = c.join("ru/2026-03-12-flood-preparedness.pdf");
+    let mut bytes = fs::read(&bad).unwrap();
+    bytes.truncate(bytes.len() / 3);
+    fs::write(&bad, bytes).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let o = run_jsonl(&c, &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("2026-03-12-flood-preparedness.pdf: cannot read the PDF: "),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.exists());
+    let o = run_jsonl(&c, &out, &["--skip-invalid"]);
+    assert_ok(&o);
+    assert!(stderr(&o).contains("2026-03-12-flood-preparedness.pdf"));
 }
 
 #[test]

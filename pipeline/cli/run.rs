@@ -21,7 +21,7 @@ pub const EXIT_GAPS_UNFILLED: u8 = 3;
 /// Arguments of `shanyraq run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Corpus directory: {kk,ru,en}/<doc-id>.txt or <doc-id>.<lang>.txt (.doc, .docx, .odt, .rtf, .html too).
+    /// Corpus directory: {kk,ru,en}/<doc-id>.txt or <doc-id>.<lang>.txt (.doc, .docx, .odt, .rtf, .html, .pdf too).
     pub corpus: PathBuf,
     /// Output file (for --format moses, a prefix: OUT.kk, OUT.ru, OUT.en, OUT.meta).
     #[arg(short, long)]

@@ -3,10 +3,10 @@
 //!
 //! Two layouts are accepted, also mixed: `CORPUS/{kk,ru,en}/<doc-id>.txt`
 //! and the flat `CORPUS/<doc-id>.<lang>.txt`. Word and OpenDocument files
-//! (`.doc`, `.docx`, `.odt`), RTF files and web pages (`.html`, `.htm`)
-//! stand wherever a text file may; their body is read as text ([`doc`],
-//! [`docx`], [`odt`], [`rtf`], [`html`]: a page's article, without the site
-//! around it).
+//! (`.doc`, `.docx`, `.odt`), RTF files, web pages (`.html`, `.htm`) and
+//! PDF files stand wherever a text file may; their body is read as text
+//! ([`doc`], [`docx`], [`odt`], [`rtf`], [`html`]: a page's article,
+//! without the site around it; [`pdf`]: the text its pages show).
 
 pub mod doc;
 pub mod docx;
@@ -14,6 +14,7 @@ pub mod html;
 pub mod legacy;
 pub mod odt;
 mod office;
+pub mod pdf;
 pub mod rtf;
 
 pub use legacy::Legacy;
@@ -93,7 +94,7 @@ pub fn discover(corpus: &Path) -> Result<Discovery> {
                     add(&mut found, id.to_string(), lang, entry)?;
                 }
                 _ => ignored.push(format!(
-                    "{}: name it <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html) with lang kk, ru or en",
+                    "{}: name it <doc-id>.<lang>.txt (or .doc, .docx, .odt, .rtf, .html, .pdf) with lang kk, ru or en",
                     entry.display()
                 )),
             }
@@ -152,7 +153,8 @@ enum Passed {
 }
 
 /// The name of a document file without its extension (`.txt`, `.doc`,
-/// `.docx`, `.odt`, `.rtf`, `.html` or `.htm`), or why the file is not one.
+/// `.docx`, `.odt`, `.rtf`, `.html`, `.htm` or `.pdf`), or why the file is
+/// not one.
 fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.starts_with('.') {
@@ -164,15 +166,13 @@ fn document_stem(path: &Path) -> std::result::Result<String, Passed> {
         ));
     }
     let ext = extension(path);
-    if (ext == "txt" || is_html(&ext) || office_reader(&ext).is_some()) && path.is_file() {
+    if (ext == "txt" || ext == "pdf" || is_html(&ext) || office_reader(&ext).is_some())
+        && path.is_file()
+    {
         let stem = path.file_stem().and_then(|s| s.to_str());
         return stem.map(str::to_string).ok_or(Passed::Hidden);
     }
-    let hint = match ext.as_str() {
-        "pdf" => "; extract its text, e.g. `pdftotext FILE`",
-        _ => "",
-    };
-    Err(Passed::Because(format!("not a {KINDS} file{hint}")))
+    Err(Passed::Because(format!("not a {KINDS} file")))
 }
 
 /// Whether a flat-layout file name carries a corpus language
@@ -192,7 +192,7 @@ fn extension(path: &Path) -> String {
 }
 
 /// The kinds of document file read, for messages.
-const KINDS: &str = ".txt, .doc, .docx, .odt, .rtf or .html";
+const KINDS: &str = ".txt, .doc, .docx, .odt, .rtf, .html or .pdf";
 
 fn is_html(ext: &str) -> bool {
     ext == "html" || ext == "htm"
@@ -238,7 +238,7 @@ pub fn read_document_or(
 
 /// The text of a document file: the body of a Word or OpenDocument text
 /// (`.doc`, `.docx`, `.odt`) or an RTF file, the article of a web page
-/// (`.html`, `.htm`), else the file decoded from UTF-8 (a byte-order mark
+/// (`.html`, `.htm`), the text of a PDF's pages, else the file decoded from UTF-8 (a byte-order mark
 /// is dropped) or UTF-16 with a byte-order mark.
 pub fn read_text(path: &Path) -> Result<String> {
     read_text_or(path, None).map(|(text, _)| text)
@@ -251,6 +251,13 @@ pub fn read_text_or(path: &Path, legacy: Option<Legacy>) -> Result<(String, bool
     let ext = extension(path);
     if let Some(read) = office_reader(&ext) {
         let text = read(&bytes).map_err(|message| Error::Office {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        return Ok((text, false));
+    }
+    if ext == "pdf" {
+        let text = pdf::body_text(&bytes).map_err(|message| Error::Pdf {
             path: path.to_path_buf(),
             message,
         })?;
@@ -358,10 +365,10 @@ mod tests {
             other => panic!("{name}: {other:?}"),
         };
         assert!(why("~$report.docx").contains("lock file"));
-        assert!(why("scan.pdf").contains("pdftotext"));
+        assert_eq!(document_stem(&file("e.ru.PDF")), Ok("e.ru".into()));
         assert_eq!(
             why("notes.md"),
-            "not a .txt, .doc, .docx, .odt, .rtf or .html file"
+            "not a .txt, .doc, .docx, .odt, .rtf, .html or .pdf file"
         );
     }
 
@@ -375,14 +382,13 @@ mod tests {
         fs::write(kk.join("._a.txt"), b"\x00\x05\x16\x07\xff").unwrap();
         fs::write(kk.join("~$a.docx"), b"\x0bowner").unwrap();
         fs::write(dir.path().join("README.md"), "about this corpus").unwrap();
-        fs::write(dir.path().join("b.ru.pdf"), "%PDF-1.4").unwrap();
+        fs::write(dir.path().join("b.ru.epub"), "PK").unwrap();
         let found = discover(dir.path()).unwrap();
         assert_eq!(found.documents.len(), 1);
         assert_eq!(found.documents[0].id, "a");
         assert_eq!(found.ignored.len(), 2, "{:?}", found.ignored);
-        assert!(found.ignored[0].contains(
-            "b.ru.pdf: not a .txt, .doc, .docx, .odt, .rtf or .html file; extract its text"
-        ));
+        assert!(found.ignored[0]
+            .contains("b.ru.epub: not a .txt, .doc, .docx, .odt, .rtf, .html or .pdf file"));
         assert!(found.ignored[1].contains("~$a.docx: a lock file"));
     }
 

@@ -1,0 +1,288 @@
+//! PDF files: the text a page shows, read back into paragraphs.
+//!
+//! Ministries and courts publish many documents only as PDF. A PDF keeps no
+//! paragraphs or even words, only which glyph is drawn where in which font.
+//! pdf-extract interprets the pages' content streams and fonts (with their
+//! maps to Unicode) and hands over each glyph with its position and size;
+//! [`layout`] turns those into lines, takes out what is page furniture
+//! (running headers and footers, page numbers), moves footnotes after the
+//! body as the office readers do, and joins lines into paragraphs.
+//!
+//! A PDF without a text layer (a scan) or whose fonts do not say which
+//! characters they draw cannot be read; the error says so and what to do.
+
+mod layout;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use pdf_extract::{Document, MediaBox, OutputDev, OutputError, Transform};
+
+use layout::Glyph;
+
+/// The text of the PDF `bytes`: paragraphs separated by blank lines, then
+/// its footnotes; `Err` says why it cannot be read and what to do.
+pub fn body_text(bytes: &[u8]) -> Result<String, String> {
+    let pages = quietly(|| pages(bytes)).unwrap_or_else(|why| {
+        Err(format!(
+            "the PDF reader failed on it ({why}); extract its text with another tool \
+             (e.g. `pdftotext FILE`) and use the .txt file"
+        ))
+    })?;
+    check_text_layer(&pages.glyphs)?;
+    Ok(layout::text(&pages.glyphs, &pages.widths))
+}
+
+/// Every glyph of every page, in the order the pages draw them.
+fn pages(bytes: &[u8]) -> Result<Pages, String> {
+    let mut doc = Document::load_mem(bytes).map_err(|e| {
+        format!("not a PDF file, or a damaged one ({e}); save it again as PDF, or as text")
+    })?;
+    if doc.is_encrypted() {
+        // Many PDFs are encrypted only against copying or printing, with an
+        // empty password to open them, which readers use without asking.
+        doc.decrypt("").map_err(|_| {
+            "it is protected by a password; save a copy without one \
+             (e.g. `qpdf --password=PASSWORD --decrypt in.pdf out.pdf`)"
+                .to_string()
+        })?;
+    }
+    let mut pages = Pages::default();
+    pdf_extract::output_doc(&doc, &mut pages).map_err(|e| format!("{e:?}"))?;
+    Ok(pages)
+}
+
+/// Refuses a PDF whose pages draw no text, or text without its characters.
+fn check_text_layer(glyphs: &[Glyph]) -> Result<(), String> {
+    let mut shown = 0usize;
+    let mut unknown = 0usize;
+    for c in glyphs.iter().flat_map(|g| g.text.chars()) {
+        if !c.is_whitespace() {
+            shown += 1;
+            unknown += usize::from(c == char::REPLACEMENT_CHARACTER || c == '\0');
+        }
+    }
+    if shown == 0 {
+        return Err(
+            "its pages have no text layer (a scan?); run OCR on it first \
+             (e.g. `ocrmypdf -l kaz+rus+eng in.pdf out.pdf`)"
+                .into(),
+        );
+    }
+    if unknown * 10 > shown {
+        return Err(format!(
+            "its fonts do not say which characters they draw ({unknown} of {shown} unknown); \
+             extract its text with OCR (e.g. `ocrmypdf --force-ocr`) or from the program \
+             that made it"
+        ));
+    }
+    Ok(())
+}
+
+/// Collects glyphs as pdf-extract draws them.
+#[derive(Default)]
+struct Pages {
+    glyphs: Vec<Glyph>,
+    /// The width of each page.
+    widths: BTreeMap<u32, f64>,
+    page: u32,
+    /// The top of the page's media box: PDF's y grows upwards from the
+    /// bottom, reading goes down from the top.
+    top: f64,
+}
+
+impl OutputDev for Pages {
+    fn begin_page(
+        &mut self,
+        page: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.page = page;
+        self.top = media_box.ury;
+        self.widths.insert(page, media_box.urx - media_box.llx);
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), OutputError> {
+        // The text rendering matrix maps glyph space to the page: its last
+        // row is where the glyph's origin lands, and the font size scaled
+        // by it is the glyph's size on the page.
+        let sx = font_size * (trm.m11 + trm.m21);
+        let sy = font_size * (trm.m12 + trm.m22);
+        let size = (sx * sy).abs().sqrt();
+        self.glyphs.push(Glyph {
+            page: self.page,
+            x: trm.m31,
+            y: self.top - trm.m32,
+            advance: width * size,
+            size,
+            text: text.to_string(),
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+thread_local! {
+    /// Whether this thread is inside [`quietly`].
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err` with its message. pdf-extract
+/// panics on some malformed files instead of returning an error; one bad
+/// file must not end a corpus run, nor print a backtrace the user cannot act
+/// on, so the panic message is kept for the error and not printed.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".into())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_that_are_not_pdfs_say_so() {
+        let err = body_text(b"%PDF-1.4\nnot really").unwrap_err();
+        assert!(err.contains("damaged"), "{err}");
+        let err = body_text(b"hello").unwrap_err();
+        assert!(err.starts_with("not a PDF file"), "{err}");
+    }
+
+    /// A one-page PDF written by lopdf (not by LibreOffice, which made the
+    /// fixtures): `lines` in Helvetica, 14 points apart from the top.
+    fn written(lines: &[&str]) -> Vec<u8> {
+        use pdf_extract::content::{Content, Operation};
+        use pdf_extract::{dictionary, Object, Stream};
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let resources = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+        let mut ops = vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 11.into()]),
+            Operation::new("TL", vec![14.into()]),
+            Operation::new("Td", vec![72.into(), 770.into()]),
+        ];
+        for line in lines {
+            ops.push(Operation::new("Tj", vec![Object::string_literal(*line)]));
+            ops.push(Operation::new("T*", vec![]));
+        }
+        ops.push(Operation::new("ET", vec![]));
+        let content = Content { operations: ops }.encode().unwrap();
+        let content = doc.add_object(Stream::new(dictionary! {}, content));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        });
+        let pages = dictionary! {
+            "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1, "Resources" => resources,
+        };
+        doc.objects.insert(pages_id, Object::Dictionary(pages));
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_pdf_from_another_writer_reads() {
+        let bytes = written(&[
+            "The Ministry of Water Resources and Irrigation reported on 15 March that the regional",
+            "staff work around the clock.",
+            "",
+            "A second paragraph.",
+        ]);
+        assert_eq!(
+            body_text(&bytes).unwrap(),
+            "The Ministry of Water Resources and Irrigation reported on 15 March that the \
+             regional staff work around the clock.\n\n\
+             A second paragraph."
+        );
+    }
+
+    #[test]
+    fn a_page_without_text_is_a_scan() {
+        let err = body_text(&written(&[])).unwrap_err();
+        assert!(
+            err.contains("no text layer") && err.contains("ocrmypdf"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_panic_becomes_an_error_and_later_panics_still_print() {
+        let r: Result<(), String> = quietly(|| panic!("bad xref"));
+        assert_eq!(r.unwrap_err(), "bad xref");
+        assert!(!QUIET.with(Cell::get));
+        assert_eq!(quietly(|| 7).unwrap(), 7);
+    }
+
+    #[test]
+    fn scans_and_unmapped_fonts_are_refused() {
+        let glyph = |text: &str| Glyph {
+            page: 1,
+            x: 0.0,
+            y: 0.0,
+            advance: 5.0,
+            size: 10.0,
+            text: text.into(),
+        };
+        assert!(check_text_layer(&[glyph(" ")])
+            .unwrap_err()
+            .contains("no text layer"));
+        let mut garbled = vec![glyph("\u{FFFD}"); 3];
+        garbled.extend(vec![glyph("а"); 10]);
+        assert!(check_text_layer(&garbled)
+            .unwrap_err()
+            .contains("3 of 13 unknown"));
+        assert!(check_text_layer(&[glyph("а"), glyph("б")]).is_ok());
+    }
+}
