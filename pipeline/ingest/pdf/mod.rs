@@ -4,14 +4,17 @@
 //! paragraphs or even words, only which glyph is drawn where in which font.
 //! pdf-extract interprets the pages' content streams and fonts (with their
 //! maps to Unicode) and hands over each glyph with its position and size;
-//! [`layout`] turns those into lines, takes out what is page furniture
+//! `layout` turns those into lines, takes out what is page furniture
 //! (running headers and footers, page numbers), moves footnotes after the
 //! body as the office readers do, and joins lines into paragraphs.
 //!
 //! A PDF without a text layer (a scan) or whose fonts do not say which
 //! characters they draw cannot be read; the error says so and what to do.
 
+mod furniture;
+mod hyphens;
 mod layout;
+mod lines;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -20,7 +23,7 @@ use std::sync::Once;
 
 use pdf_extract::{Document, MediaBox, OutputDev, OutputError, Transform};
 
-use layout::Glyph;
+use lines::Glyph;
 
 /// The text of the PDF `bytes`: paragraphs separated by blank lines, then
 /// its footnotes; `Err` says why it cannot be read and what to do.
