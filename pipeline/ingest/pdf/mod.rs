@@ -40,17 +40,16 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
 
 /// Every glyph of every page, in the order the pages draw them.
 fn pages(bytes: &[u8]) -> Result<Pages, String> {
-    let mut doc = Document::load_mem(bytes).map_err(|e| {
+    let doc = Document::load_mem(bytes).map_err(|e| {
         format!("not a PDF file, or a damaged one ({e}); save it again as PDF, or as text")
     })?;
-    if doc.is_encrypted() {
-        // Many PDFs are encrypted only against copying or printing, with an
-        // empty password to open them, which readers use without asking.
-        doc.decrypt("").map_err(|_| {
-            "it is protected by a password; save a copy without one \
+    // Many PDFs are encrypted only against copying or printing, with an
+    // empty password to open them, which lopdf tries as every reader does;
+    // one still encrypted after loading needs a password.
+    if doc.is_encrypted() && !doc.was_encrypted() {
+        return Err("it is protected by a password; save a copy without one \
              (e.g. `qpdf --password=PASSWORD --decrypt in.pdf out.pdf`)"
-                .to_string()
-        })?;
+            .into());
     }
     let mut pages = Pages::default();
     pdf_extract::output_doc(&doc, &mut pages).map_err(|e| format!("{e:?}"))?;
@@ -197,6 +196,34 @@ mod tests {
     /// A one-page PDF written by lopdf (not by LibreOffice, which made the
     /// fixtures): `lines` in Helvetica, 14 points apart from the top.
     fn written(lines: &[&str]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        document(lines).save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    /// [`written`], encrypted with RC4 against an owner password and, if not
+    /// empty, a password to open it.
+    fn encrypted(lines: &[&str], user_password: &str) -> Vec<u8> {
+        use pdf_extract::{EncryptionState, EncryptionVersion, Object, Permissions};
+        let mut doc = document(lines);
+        // An encrypted file needs an ID, as every writer gives one.
+        let id = Object::string_literal("0123456789abcdef");
+        doc.trailer.set("ID", vec![id.clone(), id]);
+        let version = EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password,
+            key_length: 128,
+            permissions: Permissions::PRINTABLE,
+        };
+        let state = EncryptionState::try_from(version).unwrap();
+        doc.encrypt(&state).unwrap();
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn document(lines: &[&str]) -> Document {
         use pdf_extract::content::{Content, Operation};
         use pdf_extract::{dictionary, Object, Stream};
         let mut doc = Document::with_version("1.5");
@@ -230,9 +257,7 @@ mod tests {
         doc.objects.insert(pages_id, Object::Dictionary(pages));
         let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
         doc.trailer.set("Root", catalog);
-        let mut bytes = Vec::new();
-        doc.save_to(&mut bytes).unwrap();
-        bytes
+        doc
     }
 
     #[test]
@@ -248,6 +273,17 @@ mod tests {
             "The Ministry of Water Resources and Irrigation reported on 15 March that the \
              regional staff work around the clock.\n\n\
              A second paragraph."
+        );
+    }
+
+    #[test]
+    fn encryption_against_copying_is_no_bar_but_a_password_is() {
+        let lines = ["Restricted, not secret."];
+        assert_eq!(body_text(&encrypted(&lines, "")).unwrap(), lines[0]);
+        let err = body_text(&encrypted(&lines, "secret")).unwrap_err();
+        assert!(
+            err.contains("protected by a password") && err.contains("qpdf"),
+            "{err}"
         );
     }
 
