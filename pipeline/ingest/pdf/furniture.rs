@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::layout::Kind;
-use super::lines::{Glyph, Line, Marks};
+use super::lines::{Line, Marks};
 
 /// The lines of each page, by page, in drawing order.
 pub(super) fn by_page(lines: &[Line], keep: impl Fn(usize) -> bool) -> BTreeMap<u32, Vec<usize>> {
@@ -20,11 +20,11 @@ pub(super) fn by_page(lines: &[Line], keep: impl Fn(usize) -> bool) -> BTreeMap<
 }
 
 /// Step 2: which lines are running headers and footers or page numbers.
-pub(super) fn furniture(lines: &[Line], glyphs: &[Glyph]) -> Vec<Kind> {
+pub(super) fn furniture(lines: &[Line]) -> Vec<Kind> {
     let mut kind = vec![Kind::Body; lines.len()];
     let pages = by_page(lines, |_| true);
     let key = |i: usize| -> String {
-        let text = lines[i].text(glyphs, Marks::Keep).to_lowercase();
+        let text = lines[i].text(Marks::Keep).to_lowercase();
         let digits = text
             .chars()
             .map(|c| if c.is_ascii_digit() { '#' } else { c });
@@ -50,7 +50,7 @@ pub(super) fn furniture(lines: &[Line], glyphs: &[Glyph]) -> Vec<Kind> {
             let apart = neighbour.is_none_or(|&j| {
                 (lines[j].y - lines[i].y).abs() > 2.5 * lines[i].size.max(lines[j].size)
             });
-            if outer && apart && is_page_number(&lines[i].text(glyphs, Marks::Keep)) {
+            if outer && apart && is_page_number(lines[i].text(Marks::Keep)) {
                 kind[i] = Kind::Furniture;
             }
         }
@@ -107,7 +107,7 @@ pub(super) fn is_page_number(text: &str) -> bool {
 
 /// Step 3: marks footnotes, the blocks of smaller lines at the foot of a
 /// page that begin with a note mark.
-pub(super) fn notes(lines: &[Line], glyphs: &[Glyph], body_size: f64, kind: &mut [Kind]) {
+pub(super) fn notes(lines: &[Line], body_size: f64, kind: &mut [Kind]) {
     for (_, on_page) in by_page(lines, |i| kind[i] == Kind::Body) {
         let mut sorted = on_page;
         sorted.sort_by(|&a, &b| lines[a].y.total_cmp(&lines[b].y));
@@ -121,7 +121,7 @@ pub(super) fn notes(lines: &[Line], glyphs: &[Glyph], body_size: f64, kind: &mut
             continue;
         }
         let block = &sorted[sorted.len() - small..];
-        if let Some(start) = block.iter().position(|&i| lines[i].begins_note(glyphs)) {
+        if let Some(start) = block.iter().position(|&i| lines[i].begins_note) {
             for &i in &block[start..] {
                 kind[i] = Kind::Note;
             }

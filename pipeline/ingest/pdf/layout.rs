@@ -19,16 +19,15 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::furniture::{by_page, furniture, notes};
 use super::hyphens::{hyphenated, join, Hyphens};
-use super::lines::{lines, Glyph, Line, Marks};
+use super::lines::{Line, Marks};
 
 /// The text of a document's glyphs: paragraphs separated by blank lines,
 /// then its footnotes.
 /// `widths` holds each page's width.
-pub(super) fn text(glyphs: &[Glyph], widths: &BTreeMap<u32, f64>) -> String {
-    let lines = lines(glyphs);
-    let mut kind = furniture(&lines, glyphs);
-    let body_size = body_size(glyphs, &lines, &kind);
-    notes(&lines, glyphs, body_size, &mut kind);
+pub(super) fn text(lines: &[Line], widths: &BTreeMap<u32, f64>) -> String {
+    let mut kind = furniture(lines);
+    let body_size = body_size(lines, &kind);
+    notes(lines, body_size, &mut kind);
     let marked: HashSet<u32> = (0..lines.len())
         .filter(|&i| kind[i] == Kind::Note)
         .map(|i| lines[i].page)
@@ -37,16 +36,16 @@ pub(super) fn text(glyphs: &[Glyph], widths: &BTreeMap<u32, f64>) -> String {
         .iter()
         .enumerate()
         .map(|(i, line)| match kind[i] {
-            Kind::Note => line.text(glyphs, Marks::Lead),
-            _ if marked.contains(&line.page) => line.text(glyphs, Marks::Raised),
-            _ => line.text(glyphs, Marks::Keep),
+            Kind::Note => line.text(Marks::Lead).to_string(),
+            _ if marked.contains(&line.page) => line.text(Marks::Raised).to_string(),
+            _ => line.text(Marks::Keep).to_string(),
         })
         .collect();
     let hyphens = Hyphens::new(&texts);
     let body: Vec<usize> = (0..lines.len())
         .filter(|&i| kind[i] == Kind::Body)
         .collect();
-    let layout = Layout::new(&lines, &kind, widths);
+    let layout = Layout::new(lines, &kind, widths);
     for (i, l) in lines.iter().enumerate() {
         tracing::trace!(
             "page {} y {:.1} x {:.1}–{:.1} size {:.1} {:?}: {}",
@@ -63,7 +62,7 @@ pub(super) fn text(glyphs: &[Glyph], widths: &BTreeMap<u32, f64>) -> String {
     let mut current: Vec<&str> = Vec::new();
     for (k, &i) in body.iter().enumerate() {
         if let Some(&prev) = k.checked_sub(1).map(|p| &body[p]) {
-            if layout.breaks(&lines, [prev, i], body.get(k + 1).copied(), &texts[prev]) {
+            if layout.breaks(lines, [prev, i], body.get(k + 1).copied(), &texts[prev]) {
                 paragraphs.push(join(&current, &hyphens));
                 current.clear();
             }
@@ -74,7 +73,7 @@ pub(super) fn text(glyphs: &[Glyph], widths: &BTreeMap<u32, f64>) -> String {
     let mut notes = Vec::new();
     let mut note: Vec<&str> = Vec::new();
     for i in (0..lines.len()).filter(|&i| kind[i] == Kind::Note) {
-        if lines[i].begins_note(glyphs) && !note.is_empty() {
+        if lines[i].begins_note && !note.is_empty() {
             notes.push(join(&note, &hyphens));
             note.clear();
         }
@@ -101,12 +100,11 @@ pub(super) enum Kind {
 }
 
 /// The size most of the text is set in.
-fn body_size(glyphs: &[Glyph], lines: &[Line], kind: &[Kind]) -> f64 {
+fn body_size(lines: &[Line], kind: &[Kind]) -> f64 {
     let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
         if kind[i] == Kind::Body {
-            let chars = line.glyphs.iter().filter(|&&g| !glyphs[g].blank()).count();
-            *sizes.entry((line.size * 4.0).round() as i64).or_default() += chars;
+            *sizes.entry((line.size * 4.0).round() as i64).or_default() += line.chars;
         }
     }
     sizes
@@ -266,6 +264,7 @@ impl Page<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::lines::{lines, Glyph};
     use super::*;
 
     /// Glyphs of `text` set on one baseline, every letter half an em wide.
@@ -302,7 +301,7 @@ mod tests {
 
     fn read(glyphs: &[Glyph]) -> String {
         let widths = (1..=9).map(|p| (p, 350.0)).collect();
-        text(glyphs, &widths)
+        text(&lines(glyphs), &widths)
     }
 
     // Lines 50 letters wide at size 10: 250 points, from x = 50 to 300

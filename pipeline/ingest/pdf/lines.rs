@@ -38,8 +38,14 @@ pub(super) struct Line {
     /// The left edge of its text (after a bullet) and the right edge.
     pub(super) x0: f64,
     pub(super) x1: f64,
-    /// Indices of its glyphs, spaces included.
-    pub(super) glyphs: Vec<usize>,
+    /// Indices of its glyphs, spaces included, while it is read.
+    glyphs: Vec<usize>,
+    /// Its text, by which note marks it keeps (see [`Marks`]).
+    texts: [String; 3],
+    /// Whether it begins with a note's mark.
+    pub(super) begins_note: bool,
+    /// Characters shown (not spaces).
+    pub(super) chars: usize,
     /// It began after a wide gap on its baseline: a table cell or column.
     pub(super) after_gap: bool,
     pub(super) bullet: bool,
@@ -58,7 +64,8 @@ fn private_use(c: char) -> bool {
     matches!(c, '\u{E000}'..='\u{F8FF}')
 }
 
-/// Step 1: glyphs grouped into lines.
+/// Step 1: glyphs grouped into lines. Each line keeps its text, not its
+/// glyphs, so a document's glyphs need not be held beyond their page.
 pub(super) fn lines(glyphs: &[Glyph]) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     // Where the last glyph of the current line ended, spaces included.
@@ -95,6 +102,9 @@ pub(super) fn lines(glyphs: &[Glyph]) -> Vec<Line> {
             x0: g.x,
             x1: g.x + g.advance,
             glyphs: vec![i],
+            texts: Default::default(),
+            begins_note: false,
+            chars: 0,
             after_gap,
             bullet: false,
             first_word: 0.0,
@@ -118,8 +128,19 @@ pub(super) enum Marks {
 }
 
 impl Line {
-    /// Finds the bullet, the text's left edge and the first word's width.
+    /// Finds the bullet, the text's left edge and the first word's width,
+    /// and writes the text down.
     fn finish(&mut self, glyphs: &[Glyph]) {
+        self.measure(glyphs);
+        self.begins_note = self.starts_with_mark(glyphs);
+        self.chars = self.glyphs.iter().filter(|&&i| !glyphs[i].blank()).count();
+        for marks in [Marks::Keep, Marks::Raised, Marks::Lead] {
+            self.texts[marks as usize] = self.compose(glyphs, marks);
+        }
+        self.glyphs = Vec::new();
+    }
+
+    fn measure(&mut self, glyphs: &[Glyph]) {
         let mut shown = self.glyphs.iter().map(|&i| &glyphs[i]);
         let Some(first) = shown.find(|g| !g.blank()) else {
             return;
@@ -149,19 +170,24 @@ impl Line {
     }
 
     /// Whether a raised glyph is a note mark.
-    pub(super) fn is_mark(&self, g: &Glyph) -> bool {
+    fn is_mark(&self, g: &Glyph) -> bool {
         self.raised(g) && g.text.chars().all(|c| c.is_ascii_digit() || c == '*')
     }
 
     /// Whether the line begins with a note's mark.
-    pub(super) fn begins_note(&self, glyphs: &[Glyph]) -> bool {
+    fn starts_with_mark(&self, glyphs: &[Glyph]) -> bool {
         let first = self.glyphs.iter().map(|&i| &glyphs[i]).find(|g| !g.blank());
         first.is_some_and(|g| {
             self.is_mark(g) || g.text.starts_with(|c: char| c.is_ascii_digit() || c == '*')
         })
     }
 
-    pub(super) fn text(&self, glyphs: &[Glyph], marks: Marks) -> String {
+    /// The line's text, without the note marks `marks` says to drop.
+    pub(super) fn text(&self, marks: Marks) -> &str {
+        &self.texts[marks as usize]
+    }
+
+    fn compose(&self, glyphs: &[Glyph], marks: Marks) -> String {
         let mut out = String::new();
         let mut end: Option<f64> = None;
         let mut space = false;

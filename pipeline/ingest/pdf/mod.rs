@@ -23,7 +23,7 @@ use std::sync::Once;
 
 use pdf_extract::{Document, MediaBox, OutputDev, OutputError, Transform};
 
-use lines::Glyph;
+use lines::{Glyph, Line};
 
 /// The text of the PDF `bytes`: paragraphs separated by blank lines, then
 /// its footnotes; `Err` says why it cannot be read and what to do.
@@ -34,8 +34,8 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
              (e.g. `pdftotext FILE`) and use the .txt file"
         ))
     })?;
-    check_text_layer(&pages.glyphs)?;
-    Ok(layout::text(&pages.glyphs, &pages.widths))
+    check_text_layer(pages.shown, pages.unknown)?;
+    Ok(layout::text(&pages.lines, &pages.widths))
 }
 
 /// Every glyph of every page, in the order the pages draw them.
@@ -56,16 +56,9 @@ fn pages(bytes: &[u8]) -> Result<Pages, String> {
     Ok(pages)
 }
 
-/// Refuses a PDF whose pages draw no text, or text without its characters.
-fn check_text_layer(glyphs: &[Glyph]) -> Result<(), String> {
-    let mut shown = 0usize;
-    let mut unknown = 0usize;
-    for c in glyphs.iter().flat_map(|g| g.text.chars()) {
-        if !c.is_whitespace() {
-            shown += 1;
-            unknown += usize::from(c == char::REPLACEMENT_CHARACTER || c == '\0');
-        }
-    }
+/// Refuses a PDF whose pages draw no text (`shown` characters that are not
+/// spaces), or text whose characters are mostly `unknown`.
+fn check_text_layer(shown: usize, unknown: usize) -> Result<(), String> {
     if shown == 0 {
         return Err(
             "its pages have no text layer (a scan?); run OCR on it first \
@@ -83,10 +76,17 @@ fn check_text_layer(glyphs: &[Glyph]) -> Result<(), String> {
     Ok(())
 }
 
-/// Collects glyphs as pdf-extract draws them.
+/// Collects the lines of each page as pdf-extract draws its glyphs.
 #[derive(Default)]
 struct Pages {
+    /// The lines of the pages read so far.
+    lines: Vec<Line>,
+    /// The glyphs of the page being read.
     glyphs: Vec<Glyph>,
+    /// Characters drawn that are not spaces, and those without a known
+    /// character.
+    shown: usize,
+    unknown: usize,
     /// The width of each page.
     widths: BTreeMap<u32, f64>,
     page: u32,
@@ -109,6 +109,8 @@ impl OutputDev for Pages {
     }
 
     fn end_page(&mut self) -> Result<(), OutputError> {
+        self.lines.extend(lines::lines(&self.glyphs));
+        self.glyphs.clear();
         Ok(())
     }
 
@@ -126,6 +128,10 @@ impl OutputDev for Pages {
         let sx = font_size * (trm.m11 + trm.m21);
         let sy = font_size * (trm.m12 + trm.m22);
         let size = (sx * sy).abs().sqrt();
+        for c in text.chars().filter(|c| !c.is_whitespace()) {
+            self.shown += 1;
+            self.unknown += usize::from(c == char::REPLACEMENT_CHARACTER || c == '\0');
+        }
         self.glyphs.push(Glyph {
             page: self.page,
             x: trm.m31,
@@ -306,22 +312,12 @@ mod tests {
 
     #[test]
     fn scans_and_unmapped_fonts_are_refused() {
-        let glyph = |text: &str| Glyph {
-            page: 1,
-            x: 0.0,
-            y: 0.0,
-            advance: 5.0,
-            size: 10.0,
-            text: text.into(),
-        };
-        assert!(check_text_layer(&[glyph(" ")])
+        assert!(check_text_layer(0, 0)
             .unwrap_err()
             .contains("no text layer"));
-        let mut garbled = vec![glyph("\u{FFFD}"); 3];
-        garbled.extend(vec![glyph("а"); 10]);
-        assert!(check_text_layer(&garbled)
+        assert!(check_text_layer(13, 3)
             .unwrap_err()
             .contains("3 of 13 unknown"));
-        assert!(check_text_layer(&[glyph("а"), glyph("б")]).is_ok());
+        assert!(check_text_layer(13, 1).is_ok());
     }
 }
