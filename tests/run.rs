@@ -166,27 +166,29 @@ fn office_documents_give_the_rows_of_their_text() {
     }
 }
 
-#[test]
-fn a_broken_word_document_is_named_and_can_be_skipped() {
+/// Breaks the Russian flood document of `fixture` with `damage`, then
+/// checks that a run stops naming it with every one of `said`, writes
+/// nothing, and with `--skip-invalid` completes without that version.
+fn a_broken_version_is_named_and_can_be_skipped(
+    fixture: &str,
+    ext: &str,
+    damage: impl FnOnce(&std::path::Path),
+    said: &[&str],
+) {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c");
-    copy_dir(&corpus("demo-docx"), &c);
-    let bad = c.join("ru/2026-03-12-flood-preparedness.docx");
-    let mut bytes = fs::read(&bad).unwrap();
-    bytes.truncate(bytes.len() / 2);
-    fs::write(&bad, bytes).unwrap();
+    copy_dir(&corpus(fixture), &c);
+    damage(&c.join(format!("ru/2026-03-12-flood-preparedness.{ext}")));
     let out = dir.path().join("out.jsonl");
     let o = run_jsonl(&c, &out, &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(
-        err.contains("2026-03-12-flood-preparedness.docx: cannot read it as an office document")
-            && err.contains("save it again (.docx or .odt)"),
-        "{err}"
-    );
+    for what in said {
+        assert!(err.contains(what), "{what}: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
     assert!(!out.exists());
-    let o = run_jsonl(&c, &out, &["--skip-invalid"]);
-    assert_ok(&o);
+    assert_ok(&run_jsonl(&c, &out, &["--skip-invalid"]));
     let ru_rows = rows(&out)
         .into_iter()
         .filter(|r| r["doc"] == "2026-03-12-flood-preparedness" && !r["ru"].is_null())
@@ -194,56 +196,54 @@ fn a_broken_word_document_is_named_and_can_be_skipped() {
     assert_eq!(ru_rows, 0, "the broken version is left out");
 }
 
+/// Cuts a file to `1/parts` of its length, as a failed download does.
+fn cut(parts: usize) -> impl FnOnce(&std::path::Path) {
+    move |path| {
+        let mut bytes = fs::read(path).unwrap();
+        bytes.truncate(bytes.len() / parts);
+        fs::write(path, bytes).unwrap();
+    }
+}
+
+#[test]
+fn a_broken_word_document_is_named_and_can_be_skipped() {
+    a_broken_version_is_named_and_can_be_skipped(
+        "demo-docx",
+        "docx",
+        cut(2),
+        &[
+            "2026-03-12-flood-preparedness.docx: cannot read it as an office document",
+            "save it again (.docx or .odt)",
+        ],
+    );
+}
+
 #[test]
 fn a_pdf_that_cannot_be_read_is_named_and_can_be_skipped() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = dir.path().join("c");
-    copy_dir(&corpus("demo-pdf"), &c);
-    // A file cut short in a download.
-    let bad = c.join("ru/2026-03-12-flood-preparedness.pdf");
-    let mut bytes = fs::read(&bad).unwrap();
-    bytes.truncate(bytes.len() / 3);
-    fs::write(&bad, bytes).unwrap();
-    let out = dir.path().join("out.jsonl");
-    let o = run_jsonl(&c, &out, &[]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(
-        err.contains("2026-03-12-flood-preparedness.pdf: cannot read the PDF: "),
-        "{err}"
+    a_broken_version_is_named_and_can_be_skipped(
+        "demo-pdf",
+        "pdf",
+        cut(3),
+        &["2026-03-12-flood-preparedness.pdf: cannot read the PDF: "],
     );
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(!out.exists());
-    let o = run_jsonl(&c, &out, &["--skip-invalid"]);
-    assert_ok(&o);
-    assert!(stderr(&o).contains("2026-03-12-flood-preparedness.pdf"));
 }
 
 #[test]
 fn a_web_page_that_cannot_be_read_is_named_and_can_be_skipped() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = dir.path().join("c");
-    copy_dir(&corpus("demo-html"), &c);
     // A page in an encoding shanyraq does not read, as old Russian sites
     // served them.
-    let bad = c.join("ru/2026-03-12-flood-preparedness.html");
-    fs::write(&bad, b"<meta charset=koi8-r><p>\xed\xe9\xf2.</p>").unwrap();
-    let out = dir.path().join("out.jsonl");
-    let o = run_jsonl(&c, &out, &[]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(
-        err.contains("2026-03-12-flood-preparedness.html: cannot read the web page")
-            && err.contains("iconv -f koi8-r"),
-        "{err}"
+    let koi8 = |path: &std::path::Path| {
+        fs::write(path, b"<meta charset=koi8-r><p>\xed\xe9\xf2.</p>").unwrap()
+    };
+    a_broken_version_is_named_and_can_be_skipped(
+        "demo-html",
+        "html",
+        koi8,
+        &[
+            "2026-03-12-flood-preparedness.html: cannot read the web page",
+            "iconv -f koi8-r",
+        ],
     );
-    assert!(!out.exists());
-    assert_ok(&run_jsonl(&c, &out, &["--skip-invalid"]));
-    let ru_rows = rows(&out)
-        .into_iter()
-        .filter(|r| r["doc"] == "2026-03-12-flood-preparedness" && !r["ru"].is_null())
-        .count();
-    assert_eq!(ru_rows, 0, "the unreadable version is left out");
 }
 
 #[test]
