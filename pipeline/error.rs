@@ -92,6 +92,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The corpus gave other rows when aligned a second time (to fill them):
+    /// its files changed during the run.
+    #[error("{}: the corpus changed while it was being filled (its files were edited, added or removed during the run); nothing was written; run again (translations made so far are cached)", path.display())]
+    CorpusChanged {
+        /// The corpus directory.
+        path: PathBuf,
+    },
     /// Documents could not be read; nothing was written.
     #[error("{} document file(s) could not be read, nothing was written (use --skip-invalid to leave them out):\n{}", errors.len(), list(errors))]
     InvalidDocuments {

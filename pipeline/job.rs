@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 use crate::export::{ExportSummary, RowSink};
 use crate::fill::cache::TranslationCache;
 use crate::fill::config::FillConfig;
-use crate::fill::{self, FillReport, TranslatorFactory};
+use crate::fill::eval::{self, Sample};
+use crate::fill::{FillReport, Plan, TranslatorFactory};
 use crate::ingest::{self, DocumentFiles};
 use crate::lang::{Lang, CORPUS_LANGS};
 use crate::row::{DocumentSet, Row};
@@ -144,10 +145,23 @@ pub fn run(
         summary.unfilled = summary.gaps;
         return finish(sink, summary, Instant::now());
     };
-    let mut rows = Vec::new();
-    let mut keep = |more: Vec<Row>, summary: &mut JobSummary| -> Result<()> {
+    // Filling, the corpus is aligned twice rather than held in memory: the
+    // first pass gathers the gaps' sources, the models translate them into
+    // the cache, and the second pass (the same rows: alignment is
+    // deterministic) fills each row from the cache and writes it.
+    // Alignment is a small part of a run that translates.
+    let mut plan = Plan::default();
+    let mut sample = Sample::new(setup.eval_sample);
+    let mut rows = 0usize;
+    let mut first = Fingerprint::default();
+    let mut gather = |more: Vec<Row>, summary: &mut JobSummary| -> Result<()> {
         tally(&more, summary);
-        rows.extend(more);
+        for row in &more {
+            plan.add(row);
+            sample.count(row);
+            first.add(row);
+        }
+        rows += more.len();
         Ok(())
     };
     align_all(
@@ -155,40 +169,75 @@ pub fn run(
         &discovery.documents,
         &mut summary,
         progress,
-        &mut keep,
+        &mut gather,
     )?;
     summary.seconds[0] = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
     let mut cache = TranslationCache::open(&setup.cache_dir)?;
-    if setup.eval_sample > 0 {
-        summary.eval = crate::fill::eval::evaluate(
-            &rows,
-            setup.eval_sample,
-            &setup.config,
-            setup.factory,
-            &mut cache,
-        )?;
-    }
-    let report = fill::fill(
-        &mut rows,
-        &setup.config,
-        setup.factory,
-        &mut cache,
-        &mut |d, t| progress(Stage::Fill, d, t),
-    )?;
-    summary.fill = Some(report);
+    let mut filler = plan.translate(&setup.config, setup.factory, &mut cache, &mut |d, t| {
+        progress(Stage::Fill, d, t)
+    })?;
     summary.seconds[1] = started.elapsed().as_secs_f64();
-    count(&rows, &mut summary.unfilled);
 
     let started = Instant::now();
-    for (k, row) in rows.iter().enumerate() {
-        sink.push(row)?;
-        if k % 1024 == 0 || k + 1 == rows.len() {
-            progress(Stage::Write, k + 1, rows.len());
+    let mut written = 0usize;
+    let mut unfilled = [0usize; 3];
+    let mut second = Fingerprint::default();
+    let mut write = |mut more: Vec<Row>, _: &mut JobSummary| -> Result<()> {
+        for row in &mut more {
+            second.add(row);
+            sample.pick(row);
+            filler.apply(row, &cache);
+            sink.push(row)?;
+            written += 1;
+            if written.is_multiple_of(1024) || written == rows {
+                progress(Stage::Write, written, rows);
+            }
         }
+        count(&more, &mut unfilled);
+        Ok(())
+    };
+    // Its warnings were given in the first pass.
+    let mut again = JobSummary::default();
+    align_all(
+        opts,
+        &discovery.documents,
+        &mut again,
+        &mut |_, _, _| {},
+        &mut write,
+    )?;
+    if written != rows || first != second {
+        return Err(Error::CorpusChanged {
+            path: opts.corpus.clone(),
+        });
+    }
+    summary.fill = Some(filler.finish());
+    summary.unfilled = unfilled;
+    if setup.eval_sample > 0 {
+        let started = Instant::now();
+        summary.eval = eval::evaluate(&sample, &setup.config, setup.factory, &mut cache)?;
+        summary.seconds[1] += started.elapsed().as_secs_f64();
     }
     finish(sink, summary, started)
+}
+
+/// What the rows of a pass were, to tell that a second pass over the
+/// corpus gave the same ones.
+#[derive(Default, PartialEq)]
+struct Fingerprint(u64);
+
+impl Fingerprint {
+    fn add(&mut self, row: &Row) {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        self.0.hash(&mut h);
+        row.doc_id.hash(&mut h);
+        for cell in &row.cells {
+            cell.text.hash(&mut h);
+        }
+        self.0 = h.finish();
+    }
 }
 
 /// Counts the gaps and alignment scores of aligned rows.
@@ -384,4 +433,86 @@ fn check_pairings(set: &DocumentSet, pairings: &[(Lang, Lang, Pairing)], summary
 fn warn(summary: &mut JobSummary, message: String) {
     tracing::warn!("{message}");
     summary.warnings.push(message);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::Format;
+    use crate::fill::config::ModelSpec;
+    use crate::fill::tests::Upper;
+    use shanyraq_models::Translator;
+    use std::fs;
+    use std::path::Path;
+
+    /// Loads [`Upper`]; the first load also appends a sentence to
+    /// `edit`, as a user editing the corpus during a run would.
+    struct Editing<'a> {
+        edit: Option<&'a Path>,
+    }
+
+    impl TranslatorFactory for Editing<'_> {
+        fn load(
+            &self,
+            _: &ModelSpec,
+        ) -> std::result::Result<Box<dyn Translator>, shanyraq_models::Error> {
+            if let Some(path) = self.edit {
+                let mut text = fs::read_to_string(path).unwrap();
+                text.push_str("\n\nЖаңа сөйлем қосылды.\n");
+                fs::write(path, text).unwrap();
+            }
+            Ok(Box::new(Upper))
+        }
+    }
+
+    fn fill_run(corpus: &Path, out: &Path, edit: Option<&Path>) -> Result<JobSummary> {
+        let factory = Editing { edit };
+        let opts = JobOptions {
+            corpus: corpus.to_path_buf(),
+            skip_invalid: false,
+            legacy_encoding: None,
+            fill: Some(FillSetup {
+                config: FillConfig::default(),
+                factory: &factory,
+                cache_dir: corpus.join("cache"),
+                eval_sample: 3,
+            }),
+            resources: Default::default(),
+        };
+        run(&opts, Format::Jsonl.open(out)?, &mut |_, _, _| {})
+    }
+
+    #[test]
+    fn filling_aligns_twice_and_notices_a_corpus_edited_between() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c");
+        for (lang, text) in [
+            ("kk", "Бірінші сөйлем.\n\nЕкінші сөйлем."),
+            ("en", "First sentence.\n\nSecond sentence."),
+        ] {
+            fs::create_dir_all(corpus.join(lang)).unwrap();
+            fs::write(corpus.join(lang).join("a.txt"), text).unwrap();
+        }
+        let out = dir.path().join("out.jsonl");
+        let summary = fill_run(&corpus, &out, None).unwrap();
+        let filled: usize = summary
+            .fill
+            .unwrap()
+            .directions
+            .iter()
+            .map(|d| d.filled)
+            .sum();
+        assert_eq!((summary.rows, filled), (2, 2), "both Russian gaps");
+        assert_eq!(summary.eval.len(), 1, "kk→en evaluated");
+        let text = fs::read_to_string(&out).unwrap();
+        assert!(text.contains("БІРІНШІ СӨЙЛЕМ."), "{text}");
+
+        // A file edited while its gaps are translated: nothing is written.
+        fs::remove_dir_all(corpus.join("cache")).unwrap();
+        fs::remove_file(&out).unwrap();
+        let edited = corpus.join("kk/a.txt");
+        let err = fill_run(&corpus, &out, Some(&edited)).unwrap_err();
+        assert!(matches!(err, Error::CorpusChanged { .. }), "{err}");
+        assert!(!out.exists());
+    }
 }

@@ -35,39 +35,86 @@ pub struct EvalReport {
     pub error: Option<String>,
 }
 
-/// Evaluates kk→ru and kk→en on up to `n` evenly spread one-to-one rows.
-pub fn evaluate(
-    rows: &[Row],
+/// Picks the rows to evaluate on: up to `n` one-to-one rows per target
+/// language (Russian, English), evenly spread over the corpus, so every
+/// part of it is represented. Rows are seen twice: once to count the
+/// candidates ([`Sample::count`]), once to pick them ([`Sample::pick`]),
+/// so the corpus need not be held in memory.
+#[derive(Debug, Default)]
+pub struct Sample {
     n: usize,
+    /// Per target: candidates counted, candidates seen while picking.
+    counted: [usize; 2],
+    seen: [usize; 2],
+    /// Per target: the Kazakh source and the human reference of each pick.
+    picked: [Vec<(String, String)>; 2],
+}
+
+const TARGETS: [Lang; 2] = [Lang::Ru, Lang::En];
+
+/// Whether `row` has one Kazakh sentence and one human sentence in
+/// `column`, so the reference is a real translation of exactly that
+/// sentence.
+fn candidate(row: &Row, column: usize) -> bool {
+    let human = |c: usize| !row.cells[c].is_gap() && row.cells[c].origin == Origin::Human;
+    human(0)
+        && human(column)
+        && row.cells[0].sentences.len() == 1
+        && row.cells[column].sentences.len() == 1
+}
+
+impl Sample {
+    /// A sample of up to `n` rows per target.
+    pub fn new(n: usize) -> Sample {
+        Sample {
+            n,
+            ..Sample::default()
+        }
+    }
+
+    /// First pass: counts `row` if it is a candidate.
+    pub fn count(&mut self, row: &Row) {
+        for (t, lang) in TARGETS.into_iter().enumerate() {
+            self.counted[t] += usize::from(candidate(row, lang.column().expect("corpus")));
+        }
+    }
+
+    /// Second pass, over the same rows in the same order: keeps `row` if it
+    /// is the `k·C/n`-th of the `C` candidates for some `k`.
+    pub fn pick(&mut self, row: &Row) {
+        for (t, lang) in TARGETS.into_iter().enumerate() {
+            let column = lang.column().expect("corpus");
+            if !candidate(row, column) {
+                continue;
+            }
+            let (total, take) = (self.counted[t], self.n.min(self.counted[t]));
+            let k = self.picked[t].len();
+            if k < take && k * total / take == self.seen[t] {
+                let pair = (row.cells[0].text.clone(), row.cells[column].text.clone());
+                self.picked[t].push(pair);
+            }
+            self.seen[t] += 1;
+        }
+    }
+}
+
+/// Evaluates kk→ru and kk→en on the rows `sample` picked.
+pub fn evaluate(
+    sample: &Sample,
     config: &FillConfig,
     factory: &dyn TranslatorFactory,
     cache: &mut TranslationCache,
 ) -> Result<Vec<EvalReport>> {
     let mut out = Vec::new();
-    for tgt in [Lang::Ru, Lang::En] {
-        let column = tgt.column().expect("corpus language");
-        let candidates: Vec<&Row> = rows
-            .iter()
-            .filter(|r| {
-                let human = |c: usize| !r.cells[c].is_gap() && r.cells[c].origin == Origin::Human;
-                human(0)
-                    && human(column)
-                    && r.cells[0].sentences.len() == 1
-                    && r.cells[column].sentences.len() == 1
-            })
-            .collect();
-        if candidates.is_empty() || n == 0 {
+    for (t, tgt) in TARGETS.into_iter().enumerate() {
+        let picked = &sample.picked[t];
+        if picked.is_empty() {
             continue;
         }
-        // Evenly spread, so every document part is represented.
-        let take = n.min(candidates.len());
-        let sample: Vec<&Row> = (0..take)
-            .map(|k| candidates[k * candidates.len() / take])
-            .collect();
         let mut report = EvalReport {
             src: "kk".into(),
             tgt: tgt.code().into(),
-            segments: sample.len(),
+            segments: picked.len(),
             ..EvalReport::default()
         };
         let Some(spec) = config.spec(Lang::Kk, tgt) else {
@@ -82,9 +129,9 @@ pub fn evaluate(
             tgt: tgt.code().into(),
             settings: spec.settings(),
         };
-        let sources: Vec<(&str, String)> = sample
+        let sources: Vec<(&str, String)> = picked
             .iter()
-            .map(|r| (r.cells[0].text.as_str(), scope.key(&r.cells[0].text)))
+            .map(|(src, _)| (src.as_str(), scope.key(src)))
             .collect();
         let missing: Vec<&(&str, String)> = sources
             .iter()
@@ -102,10 +149,7 @@ pub fn evaluate(
             .iter()
             .map(|(_, k)| cache.get(k).unwrap_or(""))
             .collect();
-        let refs: Vec<Vec<&str>> = vec![sample
-            .iter()
-            .map(|r| r.cells[column].text.as_str())
-            .collect()];
+        let refs: Vec<Vec<&str>> = vec![picked.iter().map(|(_, r)| r.as_str()).collect()];
         // Scoring errors cannot happen on equal-length, non-empty input.
         report.bleu = Metric::Bleu(BleuOptions::default())
             .corpus_score(&hyps, &refs)
@@ -135,6 +179,31 @@ mod tests {
         }
     }
 
+    /// A sample of `rows`, counted and picked in two passes as a run does.
+    fn sampled(rows: &[Row], n: usize) -> Sample {
+        let mut sample = Sample::new(n);
+        rows.iter().for_each(|r| sample.count(r));
+        rows.iter().for_each(|r| sample.pick(r));
+        sample
+    }
+
+    #[test]
+    fn picks_are_evenly_spread_over_the_candidates() {
+        let rows: Vec<Row> = (0..10)
+            .map(|i| Row {
+                doc_id: Arc::from("d"),
+                cells: [cell(&format!("к{i}")), cell(&format!("р{i}")), cell("")],
+                links: vec![],
+            })
+            .collect();
+        let sample = sampled(&rows, 4);
+        let picked: Vec<&str> = sample.picked[0].iter().map(|(k, _)| k.as_str()).collect();
+        // Candidates 0, 10/4, 20/4, 30/4: as `candidates[k * C / take]`.
+        assert_eq!(picked, ["к0", "к2", "к5", "к7"]);
+        assert!(sample.picked[1].is_empty(), "no English candidates");
+        assert_eq!(sampled(&rows, 50).picked[0].len(), 10);
+    }
+
     #[test]
     fn scores_the_sample_against_the_human_translations() {
         // The fake model uppercases; references are the uppercased Kazakh,
@@ -157,7 +226,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut cache = TranslationCache::open(dir.path()).unwrap();
         let factory = Factory::new(false);
-        let reports = evaluate(&rows, 12, &FillConfig::default(), &factory, &mut cache).unwrap();
+        let sample = sampled(&rows, 12);
+        let reports = evaluate(&sample, &FillConfig::default(), &factory, &mut cache).unwrap();
         assert_eq!(reports.len(), 2);
         for r in &reports {
             assert_eq!(r.segments, 12);
@@ -167,7 +237,13 @@ mod tests {
         let failing = Factory::new(true);
         let dir = tempfile::tempdir().unwrap();
         let mut cache = TranslationCache::open(dir.path()).unwrap();
-        let reports = evaluate(&rows, 5, &FillConfig::default(), &failing, &mut cache).unwrap();
+        let reports = evaluate(
+            &sampled(&rows, 5),
+            &FillConfig::default(),
+            &failing,
+            &mut cache,
+        )
+        .unwrap();
         assert!(reports
             .iter()
             .all(|r| r.bleu.is_none() && r.error.is_some()));

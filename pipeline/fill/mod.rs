@@ -2,11 +2,14 @@
 //!
 //! Every empty cell of a row is translated from the row's best human cell:
 //! Kazakh when present, else Russian, else English. Gaps are gathered over
-//! the whole run and grouped by direction, so batches are full and each
-//! direction's model is loaded only if that direction has gaps, and only
-//! for sources the cache does not already hold. Translations are made
-//! durable in the cache after every batch; the rows are filled from the
-//! cache, so a resumed run writes exactly what an uninterrupted one does.
+//! the whole run ([`Plan`]) and grouped by direction, so batches are full
+//! and each direction's model is loaded only if that direction has gaps,
+//! and only for sources the cache does not already hold. Translations are
+//! made durable in the cache after every batch; the rows are filled from
+//! the cache ([`Filler`]), so a resumed run writes exactly what an
+//! uninterrupted one does, and a run need not hold its rows while the
+//! models work: it plans from the rows as they are aligned and fills them
+//! as they are aligned again.
 
 pub mod cache;
 pub mod config;
@@ -138,16 +141,198 @@ pub(crate) fn translate_missing(
     Ok((translated, None))
 }
 
-/// A gap: row, target column, and the column it is translated from.
-struct Gap {
-    row: usize,
-    tgt: usize,
-    src: usize,
+/// The column a row's gaps are translated from, and the gaps' columns:
+/// the first human cell (Kazakh, else Russian, else English) into every
+/// empty one.
+fn gaps_of(row: &Row) -> Option<(usize, Vec<usize>)> {
+    let src = row
+        .cells
+        .iter()
+        .position(|c| !c.is_gap() && c.origin == Origin::Human)?;
+    let gaps: Vec<usize> = (0..row.cells.len())
+        .filter(|&c| row.cells[c].is_gap())
+        .collect();
+    (!gaps.is_empty()).then_some((src, gaps))
 }
 
-/// Fills the gaps of `rows` in place. Model failures are reported in the
-/// result, not raised: the aligned corpus is still worth writing. Only
-/// cache I/O errors abort.
+/// The gaps of a run, gathered row by row: per direction, how many there
+/// are and their distinct source texts (in order of first appearance, so
+/// batches and the cache are the same from run to run). Rows themselves
+/// need not be kept.
+#[derive(Debug, Default)]
+pub struct Plan {
+    directions: HashMap<(usize, usize), Sources>,
+}
+
+#[derive(Debug, Default)]
+struct Sources {
+    gaps: usize,
+    /// Source text → order of first appearance.
+    texts: HashMap<String, usize>,
+}
+
+impl Plan {
+    /// Adds the gaps of `row`.
+    pub fn add(&mut self, row: &Row) {
+        let Some((src, gaps)) = gaps_of(row) else {
+            return;
+        };
+        let text = &row.cells[src].text;
+        for tgt in gaps {
+            let d = self.directions.entry((src, tgt)).or_default();
+            d.gaps += 1;
+            if !d.texts.contains_key(text) {
+                let n = d.texts.len();
+                d.texts.insert(text.clone(), n);
+            }
+        }
+    }
+
+    /// Gaps in all directions.
+    pub fn gaps(&self) -> usize {
+        self.directions.values().map(|d| d.gaps).sum()
+    }
+
+    /// Translates every source the cache lacks, direction by direction, and
+    /// returns what fills the rows from the cache. Model failures are
+    /// reported, not raised: the aligned corpus is still worth writing.
+    /// Only cache I/O errors abort.
+    pub fn translate(
+        mut self,
+        config: &FillConfig,
+        factory: &dyn TranslatorFactory,
+        cache: &mut TranslationCache,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Filler> {
+        let total = self.gaps();
+        let mut done = 0;
+        let mut filler = Filler::default();
+        // kk→ru, kk→en, ru→kk, ... in a fixed order, so logs and reports are stable.
+        for (src, tgt) in FillConfig::directions() {
+            let key = (src.column().expect("corpus"), tgt.column().expect("corpus"));
+            let Some(sources) = self.directions.remove(&key) else {
+                continue;
+            };
+            let started = Instant::now();
+            let mut d = DirectionReport {
+                src: src.code().into(),
+                tgt: tgt.code().into(),
+                gaps: sources.gaps,
+                sources: sources.texts.len(),
+                ..DirectionReport::default()
+            };
+            let Some(spec) = config.spec(src, tgt) else {
+                d.error = Some(format!("no model configured for {src}→{tgt}"));
+                done += d.gaps;
+                progress(done, total);
+                filler.directions.push((key, None, d));
+                continue;
+            };
+            d.model = factory.model_id(&spec);
+            d.settings = spec.settings();
+            let scope = CacheScope {
+                model: d.model.clone(),
+                src: src.code().into(),
+                tgt: tgt.code().into(),
+                settings: d.settings.clone(),
+            };
+            let mut ordered: Vec<(String, usize)> = sources.texts.into_iter().collect();
+            ordered.sort_unstable_by_key(|&(_, n)| n);
+            let keyed: Vec<(&str, String)> = ordered
+                .iter()
+                .map(|(text, _)| (text.as_str(), scope.key(text)))
+                .collect();
+            let missing: Vec<&(&str, String)> = keyed
+                .iter()
+                .filter(|(_, k)| cache.get(k).is_none())
+                .collect();
+            d.cached = d.sources - missing.len();
+            if !missing.is_empty() {
+                let (base, gaps) = (done, d.gaps);
+                let (translated, error) =
+                    translate_missing(&spec, &missing, factory, cache, &mut |n| {
+                        progress(base + n.min(gaps), total)
+                    })?;
+                d.translated = translated;
+                d.error = error;
+            }
+            done += d.gaps;
+            progress(done, total);
+            d.seconds = started.elapsed().as_secs_f64();
+            filler.directions.push((key, Some(scope), d));
+        }
+        Ok(filler)
+    }
+}
+
+/// Fills rows' gaps from the cache once their sources are translated, and
+/// counts what it filled.
+#[derive(Debug, Default)]
+pub struct Filler {
+    /// Per direction (source and target column): the cache scope of its
+    /// model (none if no model is configured) and its report.
+    directions: Vec<((usize, usize), Option<CacheScope>, DirectionReport)>,
+}
+
+impl Filler {
+    /// Fills the gaps of `row` whose translation the cache holds. A source
+    /// the model translated as empty text leaves its gap, counted.
+    pub fn apply(&mut self, row: &mut Row, cache: &TranslationCache) {
+        let Some((src, gaps)) = gaps_of(row) else {
+            return;
+        };
+        for tgt in gaps {
+            let Some((_, Some(scope), d)) =
+                self.directions.iter_mut().find(|(k, ..)| *k == (src, tgt))
+            else {
+                continue;
+            };
+            let Some(text) = cache.get(&scope.key(&row.cells[src].text)) else {
+                continue;
+            };
+            if text.trim().is_empty() {
+                d.empty += 1;
+                continue;
+            }
+            row.cells[tgt] = Cell {
+                sentences: 0..0,
+                text: text.to_string(),
+                origin: Origin::Machine {
+                    model: d.model.clone(),
+                    settings: d.settings.clone(),
+                },
+            };
+            d.filled += 1;
+        }
+    }
+
+    /// The report, once every row has been through [`Filler::apply`]; gaps
+    /// left empty are logged.
+    pub fn finish(self) -> FillReport {
+        let mut report = FillReport::default();
+        for ((src, tgt), _, d) in self.directions {
+            let (src, tgt) = (CORPUS_LANGS[src], CORPUS_LANGS[tgt]);
+            if d.empty > 0 {
+                tracing::warn!(
+                    "{src}→{tgt}: the model translated {} of {} gaps as empty text; they stay empty",
+                    d.empty,
+                    d.gaps
+                );
+            }
+            if let Some(e) = &d.error {
+                tracing::warn!(
+                    "{src}→{tgt}: {} of {} gaps stay empty: {e}",
+                    d.failed_gaps(),
+                    d.gaps
+                );
+            }
+            report.directions.push(d);
+        }
+        report
+    }
+}
+
+/// Fills the gaps of `rows` in place: [`Plan`], translate, apply.
 pub fn fill(
     rows: &mut [Row],
     config: &FillConfig,
@@ -155,121 +340,13 @@ pub fn fill(
     cache: &mut TranslationCache,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<FillReport> {
-    let mut by_direction: HashMap<(usize, usize), Vec<Gap>> = HashMap::new();
-    for (r, row) in rows.iter().enumerate() {
-        let Some(src) = row
-            .cells
-            .iter()
-            .position(|c| !c.is_gap() && c.origin == Origin::Human)
-        else {
-            continue;
-        };
-        for (tgt, cell) in row.cells.iter().enumerate() {
-            if cell.is_gap() {
-                by_direction
-                    .entry((src, tgt))
-                    .or_default()
-                    .push(Gap { row: r, tgt, src });
-            }
-        }
+    let mut plan = Plan::default();
+    rows.iter().for_each(|row| plan.add(row));
+    let mut filler = plan.translate(config, factory, cache, progress)?;
+    for row in rows.iter_mut() {
+        filler.apply(row, cache);
     }
-    let total: usize = by_direction.values().map(Vec::len).sum();
-    let mut done = 0;
-    let mut report = FillReport::default();
-    // kk→ru, kk→en, ru→kk, ... in a fixed order, so logs and reports are stable.
-    for (src, tgt) in FillConfig::directions() {
-        let key = (src.column().expect("corpus"), tgt.column().expect("corpus"));
-        let Some(gaps) = by_direction.remove(&key) else {
-            continue;
-        };
-        let started = Instant::now();
-        let mut d = DirectionReport {
-            src: src.code().into(),
-            tgt: tgt.code().into(),
-            gaps: gaps.len(),
-            ..DirectionReport::default()
-        };
-        let Some(spec) = config.spec(src, tgt) else {
-            d.error = Some(format!("no model configured for {src}→{tgt}"));
-            done += gaps.len();
-            progress(done, total);
-            report.directions.push(d);
-            continue;
-        };
-        d.model = factory.model_id(&spec);
-        d.settings = spec.settings();
-        let scope = CacheScope {
-            model: d.model.clone(),
-            src: src.code().into(),
-            tgt: tgt.code().into(),
-            settings: d.settings.clone(),
-        };
-        // Distinct sources in order of first appearance.
-        let mut seen = HashMap::new();
-        let mut sources: Vec<(&str, String)> = Vec::new();
-        for g in &gaps {
-            let text = rows[g.row].cells[g.src].text.as_str();
-            seen.entry(text).or_insert_with(|| {
-                sources.push((text, scope.key(text)));
-            });
-        }
-        d.sources = sources.len();
-        let missing: Vec<&(&str, String)> = sources
-            .iter()
-            .filter(|(_, k)| cache.get(k).is_none())
-            .collect();
-        d.cached = d.sources - missing.len();
-        if !missing.is_empty() {
-            let base = done;
-            let (translated, error) =
-                translate_missing(&spec, &missing, factory, cache, &mut |n| {
-                    progress(base + n.min(gaps.len()), total)
-                })?;
-            d.translated = translated;
-            d.error = error;
-        }
-        for g in &gaps {
-            let key = scope.key(&rows[g.row].cells[g.src].text);
-            if let Some(text) = cache.get(&key) {
-                if text.trim().is_empty() {
-                    d.empty += 1;
-                    continue;
-                }
-                rows[g.row].cells[g.tgt] = Cell {
-                    sentences: 0..0,
-                    text: text.to_string(),
-                    origin: Origin::Machine {
-                        model: d.model.clone(),
-                        settings: d.settings.clone(),
-                    },
-                };
-                d.filled += 1;
-            }
-        }
-        if d.empty > 0 {
-            tracing::warn!(
-                "{}→{}: the model translated {} of {} gaps as empty text; they stay empty",
-                CORPUS_LANGS[key.0],
-                CORPUS_LANGS[key.1],
-                d.empty,
-                d.gaps
-            );
-        }
-        if let Some(e) = &d.error {
-            tracing::warn!(
-                "{}→{}: {} of {} gaps stay empty: {e}",
-                CORPUS_LANGS[key.0],
-                CORPUS_LANGS[key.1],
-                d.failed_gaps(),
-                d.gaps
-            );
-        }
-        done += gaps.len();
-        progress(done, total);
-        d.seconds = started.elapsed().as_secs_f64();
-        report.directions.push(d);
-    }
-    Ok(report)
+    Ok(filler.finish())
 }
 
 #[cfg(test)]
