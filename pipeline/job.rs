@@ -55,7 +55,13 @@ pub struct FillSetup<'a> {
     /// Kazakh sentences with human translations to translate and score
     /// per direction (0: no evaluation).
     pub eval_sample: usize,
+    /// Rows held in memory while the gaps are translated (about 1.5 KB
+    /// each); a corpus with more is aligned a second time instead.
+    pub hold_rows: usize,
 }
+
+/// The default [`FillSetup::hold_rows`]: about 75 MB of rows.
+pub const HOLD_ROWS: usize = 50_000;
 
 /// The stages progress is reported for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,15 +151,19 @@ pub fn run(
         summary.unfilled = summary.gaps;
         return finish(sink, summary, Instant::now());
     };
-    // Filling, the corpus is aligned twice rather than held in memory: the
-    // first pass gathers the gaps' sources, the models translate them into
-    // the cache, and the second pass (the same rows: alignment is
-    // deterministic) fills each row from the cache and writes it.
-    // Alignment is a small part of a run that translates.
+    // Filling, the gaps of the whole run are gathered before any is
+    // translated (full batches, one model load per direction). The rows of
+    // a corpus up to `setup.hold_rows` are held meanwhile; a larger corpus
+    // is aligned a second time instead, which costs alignment time (small
+    // beside translation) but keeps memory flat: the first pass gathers the
+    // gaps' sources, the models translate them into the cache, and the
+    // second pass (the same rows: alignment is deterministic) fills each
+    // row from the cache and writes it.
     let mut plan = Plan::default();
     let mut sample = Sample::new(setup.eval_sample);
     let mut rows = 0usize;
     let mut first = Fingerprint::default();
+    let mut held = Some(Vec::new());
     let mut gather = |more: Vec<Row>, summary: &mut JobSummary| -> Result<()> {
         tally(&more, summary);
         for row in &more {
@@ -162,6 +172,13 @@ pub fn run(
             first.add(row);
         }
         rows += more.len();
+        held = held
+            .take()
+            .filter(|held| held.len() + more.len() <= setup.hold_rows)
+            .map(|mut held| {
+                held.extend(more);
+                held
+            });
         Ok(())
     };
     align_all(
@@ -198,15 +215,20 @@ pub fn run(
         count(&more, &mut unfilled);
         Ok(())
     };
-    // Its warnings were given in the first pass.
-    let mut again = JobSummary::default();
-    align_all(
-        opts,
-        &discovery.documents,
-        &mut again,
-        &mut |_, _, _| {},
-        &mut write,
-    )?;
+    match held {
+        Some(held) => write(held, &mut summary)?,
+        None => {
+            // Its warnings were given in the first pass.
+            let mut again = JobSummary::default();
+            align_all(
+                opts,
+                &discovery.documents,
+                &mut again,
+                &mut |_, _, _| {},
+                &mut write,
+            )?;
+        }
+    }
     if written != rows || first != second {
         return Err(Error::CorpusChanged {
             path: opts.corpus.clone(),
@@ -476,6 +498,7 @@ mod tests {
                 factory: &factory,
                 cache_dir: corpus.join("cache"),
                 eval_sample: 3,
+                hold_rows: 0,
             }),
             resources: Default::default(),
         };
@@ -483,7 +506,7 @@ mod tests {
     }
 
     #[test]
-    fn filling_aligns_twice_and_notices_a_corpus_edited_between() {
+    fn filling_a_large_corpus_aligns_it_twice_and_notices_an_edit_between() {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path().join("c");
         for (lang, text) in [

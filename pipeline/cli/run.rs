@@ -217,6 +217,7 @@ pub fn run(args: RunArgs, quiet: bool) -> anyhow::Result<ExitCode> {
             factory: &factory,
             cache_dir: cache_dir.clone(),
             eval_sample: args.eval_sample,
+            hold_rows: crate::job::HOLD_ROWS,
         })
     };
     let mut resources = crate::row::AlignResources::default();
