@@ -32,6 +32,22 @@ pub struct CacheScope {
 }
 
 impl CacheScope {
+    /// The scope of `model`'s translations from `src` to `tgt` with the
+    /// decoding `settings`.
+    pub fn new(
+        model: &str,
+        src: crate::lang::Lang,
+        tgt: crate::lang::Lang,
+        settings: &str,
+    ) -> Self {
+        CacheScope {
+            model: model.into(),
+            src: src.code().into(),
+            tgt: tgt.code().into(),
+            settings: settings.into(),
+        }
+    }
+
     /// The cache key of `source` in this scope.
     pub fn key(&self, source: &str) -> String {
         let mut h = Fnv128::new();
@@ -96,6 +112,14 @@ impl TranslationCache {
     /// The cached translation for `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries.get(key).map(String::as_str)
+    }
+
+    /// The `(source, key)` pairs whose key the cache lacks.
+    pub fn missing<'a, 's>(&self, keyed: &'a [(&'s str, String)]) -> Vec<&'a (&'s str, String)> {
+        keyed
+            .iter()
+            .filter(|(_, k)| self.get(k).is_none())
+            .collect()
     }
 
     /// Number of cached translations.

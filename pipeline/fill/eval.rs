@@ -123,20 +123,12 @@ pub fn evaluate(
             continue;
         };
         report.model = factory.model_id(&spec);
-        let scope = CacheScope {
-            model: report.model.clone(),
-            src: "kk".into(),
-            tgt: tgt.code().into(),
-            settings: spec.settings(),
-        };
+        let scope = CacheScope::new(&report.model, Lang::Kk, tgt, &spec.settings());
         let sources: Vec<(&str, String)> = picked
             .iter()
             .map(|(src, _)| (src.as_str(), scope.key(src)))
             .collect();
-        let missing: Vec<&(&str, String)> = sources
-            .iter()
-            .filter(|(_, k)| cache.get(k).is_none())
-            .collect();
+        let missing = cache.missing(&sources);
         if !missing.is_empty() {
             let (_, error) = translate_missing(&spec, &missing, factory, cache, &mut |_| {})?;
             if let Some(e) = error {

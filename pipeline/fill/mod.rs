@@ -230,22 +230,14 @@ impl Plan {
             };
             d.model = factory.model_id(&spec);
             d.settings = spec.settings();
-            let scope = CacheScope {
-                model: d.model.clone(),
-                src: src.code().into(),
-                tgt: tgt.code().into(),
-                settings: d.settings.clone(),
-            };
+            let scope = CacheScope::new(&d.model, src, tgt, &d.settings);
             let mut ordered: Vec<(String, usize)> = sources.texts.into_iter().collect();
             ordered.sort_unstable_by_key(|&(_, n)| n);
             let keyed: Vec<(&str, String)> = ordered
                 .iter()
                 .map(|(text, _)| (text.as_str(), scope.key(text)))
                 .collect();
-            let missing: Vec<&(&str, String)> = keyed
-                .iter()
-                .filter(|(_, k)| cache.get(k).is_none())
-                .collect();
+            let missing = cache.missing(&keyed);
             d.cached = d.sources - missing.len();
             if !missing.is_empty() {
                 let (base, gaps) = (done, d.gaps);
