@@ -230,6 +230,13 @@ mod tests {
     }
 
     fn document(lines: &[&str]) -> Document {
+        document_spaced(lines, false)
+    }
+
+    /// [`document`], with the spaces between words drawn as glyphs, or
+    /// (`kerned`) as a move of a quarter em in a `TJ` array and no glyph,
+    /// as TeX and many other writers draw them.
+    fn document_spaced(lines: &[&str], kerned: bool) -> Document {
         use pdf_extract::content::{Content, Operation};
         use pdf_extract::{dictionary, Object, Stream};
         let mut doc = Document::with_version("1.5");
@@ -245,7 +252,18 @@ mod tests {
             Operation::new("Td", vec![72.into(), 770.into()]),
         ];
         for line in lines {
-            ops.push(Operation::new("Tj", vec![Object::string_literal(*line)]));
+            if kerned {
+                let mut parts = Vec::new();
+                for (k, word) in line.split(' ').enumerate() {
+                    if k > 0 {
+                        parts.push((-250).into());
+                    }
+                    parts.push(Object::string_literal(word));
+                }
+                ops.push(Operation::new("TJ", vec![Object::Array(parts)]));
+            } else {
+                ops.push(Operation::new("Tj", vec![Object::string_literal(*line)]));
+            }
             ops.push(Operation::new("T*", vec![]));
         }
         ops.push(Operation::new("ET", vec![]));
@@ -290,6 +308,17 @@ mod tests {
         assert!(
             err.contains("protected by a password") && err.contains("qpdf"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn spaces_drawn_as_moves_are_read_as_spaces() {
+        let lines = ["Words set apart by moves, not glyphs.", "", "Next one."];
+        let mut bytes = Vec::new();
+        document_spaced(&lines, true).save_to(&mut bytes).unwrap();
+        assert_eq!(
+            body_text(&bytes).unwrap(),
+            "Words set apart by moves, not glyphs.\n\nNext one."
         );
     }
 
