@@ -207,23 +207,45 @@ impl Line {
                 if !out.is_empty() && (space || apart) && !out.ends_with(' ') {
                     out.push(' ');
                 }
-                out.extend(g.text.chars().filter(|&c| !private_use(c)).map(|c| {
-                    if c.is_whitespace() {
-                        ' '
-                    } else {
-                        c
-                    }
-                }));
+                for c in g.text.chars().filter(|&c| !private_use(c)) {
+                    push_shown(&mut out, c);
+                }
                 leading = false;
             }
             space = false;
             end = Some(next_end);
+        }
+        // A soft hyphen shows only where a line breaks the word.
+        let last_soft = out.ends_with('\u{AD}');
+        out.retain(|c| c != '\u{AD}');
+        if last_soft {
+            out.push('\u{AD}');
         }
         if marks == Marks::Lead {
             out = strip_lead_mark(&out).to_string();
         }
         out.trim().to_string()
     }
+}
+
+/// Appends a character as text wants it: the typographic ligatures of
+/// Latin fonts (`ﬁ`, `ﬂ`) as their letters, so words match their other
+/// spellings, and any white space as a space.
+fn push_shown(out: &mut String, c: char) {
+    let letters = match c {
+        'ﬀ' => "ff",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬃ' => "ffi",
+        'ﬄ' => "ffl",
+        'ﬅ' | 'ﬆ' => "st",
+        c if c.is_whitespace() => " ",
+        c => {
+            out.push(c);
+            return;
+        }
+    };
+    out.push_str(letters);
 }
 
 /// A note's text without the number or asterisks it begins with (`1.`,
@@ -238,4 +260,32 @@ fn strip_lead_mark(text: &str) -> &str {
         .or_else(|| rest.strip_prefix(')'))
         .unwrap_or(rest);
     rest.trim_start()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ligatures_become_letters_and_soft_hyphens_vanish_inside_a_line() {
+        let mut x = 0.0;
+        let glyphs: Vec<Glyph> = ["ﬁ", "n", "d", "\u{AD}", "s", " ", "ﬂ", "o", "w", "\u{AD}"]
+            .iter()
+            .map(|t| {
+                let g = Glyph {
+                    page: 1,
+                    x,
+                    y: 100.0,
+                    advance: 5.0,
+                    size: 10.0,
+                    text: t.to_string(),
+                };
+                x += 5.0;
+                g
+            })
+            .collect();
+        let lines = lines(&glyphs);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].text(Marks::Keep), "finds flow\u{AD}");
+    }
 }
