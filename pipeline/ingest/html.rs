@@ -67,8 +67,12 @@ fn decode(bytes: &[u8], legacy: Option<Legacy>) -> Result<(String, bool), String
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest, "its byte-order mark says UTF-8").map(|s| (s, false));
     }
-    if let [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] = bytes {
-        return Err("UTF-16 pages are not read; save it as UTF-8".into());
+    // Word's "Unicode" web pages are UTF-16 with a byte-order mark, which
+    // overrides any charset they declare, as in browsers.
+    match bytes {
+        [0xFF, 0xFE, rest @ ..] => return utf16(rest, u16::from_le_bytes).map(|s| (s, false)),
+        [0xFE, 0xFF, rest @ ..] => return utf16(rest, u16::from_be_bytes).map(|s| (s, false)),
+        _ => {}
     }
     match declared_charset(bytes) {
         Some(label) => match encoding(&label) {
@@ -87,6 +91,13 @@ fn decode(bytes: &[u8], legacy: Option<Legacy>) -> Result<(String, bool), String
             )),
         },
     }
+}
+
+/// UTF-16 text after its byte-order mark, or where it is broken.
+fn utf16(rest: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
+    super::utf16_text(rest, unit).map_err(|at| {
+        format!("byte {at} is not UTF-16 (or the page ends in half a character); save it as UTF-8")
+    })
 }
 
 fn utf8(bytes: &[u8], why: &str) -> Result<String, String> {
@@ -431,6 +442,30 @@ mod tests {
              Министрлік «Қазгидромет» болжамын жариялады. Бұл бірінші абзац.\n\n\
              Толығырақ сайтта оқыңыз.\n\nБірінші тармақ\n\nЕкінші\u{a0}тармақ"
         );
+    }
+
+    #[test]
+    fn utf16_pages_with_a_byte_order_mark_are_read() {
+        let page = "<meta charset=windows-1251><main><p>Су тасқыны — 15 наурыз.</p></main>";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(page.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(page.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [le, be] {
+            assert_eq!(
+                body_text(&bytes, None).unwrap().0,
+                "Су тасқыны — 15 наурыз."
+            );
+        }
+        let err = body_text(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00], None).unwrap_err();
+        assert!(err.contains("byte 2") && err.contains("UTF-8"), "{err}");
+        assert!(body_text(&[0xFF, 0xFE, 0x41], None)
+            .unwrap_err()
+            .contains("half"));
     }
 
     #[test]

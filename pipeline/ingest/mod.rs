@@ -319,18 +319,27 @@ pub(crate) fn line_at(bytes: &[u8], offset: usize) -> usize {
 }
 
 fn decode_utf16(path: &Path, rest: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
-    let bad = |offset| Error::InvalidUtf16 {
+    utf16_text(rest, unit).map_err(|offset| Error::InvalidUtf16 {
         path: path.to_path_buf(),
         offset,
-    };
+    })
+}
+
+/// UTF-16 text after its two-byte byte-order mark, or the byte offset
+/// (from the file's start) where it is broken: a lone surrogate, or half a
+/// unit at the end.
+pub(crate) fn utf16_text(
+    rest: &[u8],
+    unit: fn([u8; 2]) -> u16,
+) -> std::result::Result<String, usize> {
     if rest.len() % 2 == 1 {
-        return Err(bad(rest.len() + 1));
+        return Err(rest.len() + 1);
     }
     let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
     let mut out = String::with_capacity(rest.len());
     let mut offset = 2;
     for c in char::decode_utf16(units) {
-        let c = c.map_err(|_| bad(offset))?;
+        let c = c.map_err(|_| offset)?;
         offset += 2 * c.len_utf16();
         out.push(c);
     }
