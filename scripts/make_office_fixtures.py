@@ -12,7 +12,8 @@ With LibreOffice it also saves corpora/office-features/features.fodt (a
 hand-written flat OpenDocument text with a footnote, a comment, a list, a
 table, a line break and a run of spaces) as .odt, .docx, .doc and .rtf, which
 tests/segment.rs reads to the same sentences (LibreOffice dates the zip
-entries of the .odt and .docx, so those differ in bytes from run to run).
+entries of the .odt and .docx, so those differ in bytes from run to run),
+and corpora/office-features/textbox.fodt (a text box) as .doc.
 
 Each paragraph of a text file becomes a paragraph (the first a heading, as a
 press office would style its title); its text is cut into runs (spans) at
@@ -144,6 +145,10 @@ def main():
         subprocess.run([soffice, "--headless", "--convert-to", kind, "--outdir", features,
                         os.path.join(features, "features.fodt")], check=True, capture_output=True)
     print(features, "features.{odt,docx,doc}")
+    # A text box anchored in the second paragraph, saved as Word 97–2003.
+    subprocess.run([soffice, "--headless", "--convert-to", "doc", "--outdir", features,
+                    os.path.join(features, "textbox.fodt")], check=True, capture_output=True)
+    print(features, "textbox.doc")
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ fn office_formats_agree_on_what_the_page_shows() {
         "segment",
         "--lang",
         "kk",
-        &pdf("office-features/features.pdf"),
+        &fixture("office-features/features.pdf"),
     ]);
     assert_ok(&o);
     let sentences = |text: &str| -> Vec<String> {
@@ -145,7 +145,24 @@ fn office_formats_agree_on_what_the_page_shows() {
     assert_eq!(sentences(&stdout(&o)), sentences(want));
 }
 
-fn pdf(name: &str) -> String {
+#[test]
+fn a_word_97_text_box_is_read_after_the_body() {
+    // corpora/office-features/textbox.doc: LibreOffice's Word 97–2003 file
+    // of textbox.fodt, a text box anchored in the second paragraph.
+    let o = shanyraq(&[
+        "segment",
+        "--lang",
+        "kk",
+        &fixture("office-features/textbox.doc"),
+    ]);
+    assert_ok(&o);
+    assert_eq!(
+        stdout(&o),
+        "Бірінші абзац.\n\nЕкінші абзац.\n\nСоңғы абзац.\n\nҚорапшадағы мәтін.\n"
+    );
+}
+
+fn fixture(name: &str) -> String {
     corpus(name).to_str().unwrap().to_string()
 }
 
@@ -156,7 +173,12 @@ fn a_typeset_pdf_reads_as_its_text() {
     // justified paragraphs marked only by a first-line indent, words
     // hyphenated at line ends, centred titles, a footnote, a bulleted item
     // and two columns. report.ru.expected is the text it was typeset from.
-    let o = shanyraq(&["segment", "--lang", "ru", &pdf("pdf-layout/report.ru.pdf")]);
+    let o = shanyraq(&[
+        "segment",
+        "--lang",
+        "ru",
+        &fixture("pdf-layout/report.ru.pdf"),
+    ]);
     assert_ok(&o);
     let dir = tempfile::tempdir().unwrap();
     let text = dir.path().join("report.txt");

@@ -39,13 +39,18 @@ pub fn body_text(bytes: &[u8]) -> Result<String, String> {
         .ok_or("the piece table lies outside its stream")?;
     let pieces = pieces(clx)?;
     let text = |cps| characters(&word, &pieces, cps).map(|raw| paragraphs(&raw));
-    let [main, footnotes, headers, macros, comments, endnotes] = fib.ccp;
+    let [main, footnotes, headers, macros, comments, endnotes, boxes] = fib.ccp;
     let endnotes_at = main + footnotes + headers + macros + comments;
     let notes = with_notes(
         text(main..main + footnotes)?,
         text(endnotes_at..endnotes_at + endnotes)?,
     );
-    Ok(with_notes(text(0..main)?, notes))
+    // Text boxes have a story of their own; where each is anchored takes
+    // the drawing layer to find, so they follow the body, before the notes
+    // (nothing the page shows is lost).
+    let boxes_at = endnotes_at + endnotes;
+    let body = with_notes(text(0..main)?, text(boxes_at..boxes_at + boxes)?);
+    Ok(with_notes(body, notes))
 }
 
 /// The characters at positions `cps` of the text.
@@ -86,8 +91,9 @@ struct Fib {
     /// Whether the piece table is in `1Table` (else `0Table`).
     table_one: bool,
     /// Characters of the main document, then of the footnotes, headers,
-    /// macros (unused), comments and endnotes that follow it in the text.
-    ccp: [usize; 6],
+    /// macros (unused), comments, endnotes and text boxes that follow it in
+    /// the text.
+    ccp: [usize; 7],
     /// The piece table's bytes in the table stream.
     clx: std::ops::Range<usize>,
 }
@@ -109,7 +115,7 @@ impl Fib {
         }
         let short = || "the File Information Block is cut short".to_string();
         let flags = u16_at(0x0A).ok_or_else(short)?;
-        let mut ccp = [0; 6];
+        let mut ccp = [0; 7];
         for (i, n) in ccp.iter_mut().enumerate() {
             *n = u32_at(0x4C + 4 * i).ok_or_else(short)?;
         }
@@ -240,12 +246,12 @@ mod tests {
     /// A compound file with a `WordDocument` and a `0Table` stream whose
     /// text is `pieces`, each written compressed (Windows-1252) or not.
     fn word97(pieces: &[(&str, bool)]) -> Vec<u8> {
-        word97_notes(pieces, [0; 5])
+        word97_notes(pieces, [0; 6])
     }
 
     /// [`word97`] whose text ends in subdocuments of these lengths:
     /// footnotes, headers, macros, comments, endnotes.
-    fn word97_notes(pieces: &[(&str, bool)], subdocs: [u32; 5]) -> Vec<u8> {
+    fn word97_notes(pieces: &[(&str, bool)], subdocs: [u32; 6]) -> Vec<u8> {
         use std::io::Write;
         let mut word = vec![0u8; 0x400];
         word[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
@@ -307,22 +313,27 @@ mod tests {
     }
 
     #[test]
-    fn footnotes_and_endnotes_follow_the_body() {
+    fn footnotes_and_endnotes_follow_the_body_and_its_text_boxes() {
         // Body, a footnote (its number is \x02), a header and a comment
-        // (not read), an endnote.
+        // (not read), an endnote, a text box (its story ends with an extra
+        // paragraph mark).
         let parts = [
             "Body text.\r",
             "\u{2} Foot.\r",
             "Header\r",
             "Comment\r",
             "\u{2}End.\r",
+            "Box text.\r\r",
         ];
         let lens = parts.map(|p| p.chars().count() as u32);
         let file = word97_notes(
             &[(&parts.concat(), false)],
-            [lens[1], lens[2], 0, lens[3], lens[4]],
+            [lens[1], lens[2], 0, lens[3], lens[4], lens[5]],
         );
-        assert_eq!(body_text(&file).unwrap(), "Body text.\n\nFoot.\n\nEnd.");
+        assert_eq!(
+            body_text(&file).unwrap(),
+            "Body text.\n\nBox text.\n\nFoot.\n\nEnd."
+        );
     }
 
     #[test]
