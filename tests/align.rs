@@ -443,3 +443,44 @@ fn two_texts_that_do_not_translate_each_other_are_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rerun_reads_sentence_embeddings_back_from_the_cache() {
+    // The tiny sentence-transformers fixture as the encoder: the first
+    // alignment encodes every sentence (and run of sentences), the second
+    // reads them all back and gives the same beads.
+    let dir = tempfile::tempdir().unwrap();
+    let encoder = root().join("models/tests/fixtures/st-tiny");
+    let cache = dir.path().join("cache");
+    let doc = |lang: &str| {
+        corpus("demo")
+            .join(lang)
+            .join("2026-03-20-astana-opera-us-tour.txt")
+    };
+    let (kk, ru) = (doc("kk"), doc("ru"));
+    let align = || {
+        let o = shanyraq(&[
+            "-v",
+            "align",
+            "--src-lang",
+            "kk",
+            "--tgt-lang",
+            "ru",
+            kk.to_str().unwrap(),
+            ru.to_str().unwrap(),
+            "--encoder",
+            encoder.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+        ]);
+        assert_ok(&o);
+        (stdout(&o), stderr(&o))
+    };
+    let (first, said) = align();
+    assert!(said.contains("encoded, 0 read from the cache"), "{said}");
+    assert!(!said.contains(" 0 encoded"), "{said}");
+    assert!(cache.join("embeddings.bin").exists());
+    let (second, said) = align();
+    assert!(said.contains("sentence embeddings: 0 encoded"), "{said}");
+    assert_eq!(first, second);
+}

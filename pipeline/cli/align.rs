@@ -109,6 +109,11 @@ pub struct AlignArgs {
     /// tuned 8).
     #[arg(long)]
     pub embedding_weight: Option<f64>,
+    /// Keep sentence embeddings (with --encoder) in DIR/embeddings.bin, as
+    /// `run --cache-dir` does, so that aligning again encodes only
+    /// sentences not seen before.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Bilingual dictionary in hunalign's format (`target @ source` per
     /// line), used as extra evidence by the anchor aligner [default: the
     /// built-in KazNU list for kk–en and en–kk, none for other pairs].
@@ -159,7 +164,9 @@ pub fn run(args: AlignArgs) -> anyhow::Result<ExitCode> {
     let src_refs: Vec<&str> = src.iter().map(String::as_str).collect();
     let tgt_refs: Vec<&str> = tgt.iter().map(String::as_str).collect();
     let dictionary = dictionary(&args)?;
-    let beads = build_aligner(&args, dictionary.clone()).align(&src_refs, &tgt_refs);
+    let (aligner, embedder) = build_aligner(&args, dictionary.clone());
+    let beads = aligner.align(&src_refs, &tgt_refs);
+    log_encoder(embedder.as_ref());
     let paths = (args.src.as_path(), args.tgt.as_path());
     check_pairing(
         &args,
@@ -192,15 +199,36 @@ pub(super) fn dictionary(args: &AlignArgs) -> anyhow::Result<Option<Lexicon>> {
     })
 }
 
-/// The aligner the arguments ask for, with `dictionary` and the encoder.
-pub(super) fn build_aligner(args: &AlignArgs, dictionary: Option<Lexicon>) -> Box<dyn Aligner> {
-    args.aligner.build(
+/// The aligner the arguments ask for, with `dictionary` and the encoder
+/// (also returned, to say what it did).
+pub(super) fn build_aligner(
+    args: &AlignArgs,
+    dictionary: Option<Lexicon>,
+) -> (Box<dyn Aligner>, Option<embed::SharedEmbedder>) {
+    let embedder = embed::load_or_warn(&args.encoder, args.encoder_float32);
+    if let (Some(embedder), Some(dir)) = (&embedder, &args.cache_dir) {
+        let mut e = embedder.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(err) = e.with_disk_cache(dir) {
+            tracing::warn!("sentence embeddings are not cached: {err}");
+        }
+    }
+    let aligner = args.aligner.build(
         args.src_lang,
         args.tgt_lang,
         dictionary,
-        embed::load_or_warn(&args.encoder, args.encoder_float32),
+        embedder.clone(),
         args.embedding_weight,
-    )
+    );
+    (aligner, embedder)
+}
+
+/// Says (with `-v`) how many sentences the encoder encoded and how many it
+/// read back from the disk cache.
+pub(super) fn log_encoder(embedder: Option<&embed::SharedEmbedder>) {
+    if let Some(embedder) = embedder {
+        let (encoded, cached) = embedder.lock().unwrap_or_else(|p| p.into_inner()).counts();
+        tracing::info!("sentence embeddings: {encoded} encoded, {cached} read from the cache");
+    }
 }
 
 /// Warns when `tgt_path` does not look like a translation of `src_path`

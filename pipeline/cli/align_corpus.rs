@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use super::align::{build_aligner, check_pairing, dictionary, print_scores, read_gold};
+use super::align::{
+    build_aligner, check_pairing, dictionary, log_encoder, print_scores, read_gold,
+};
 use super::align::{sentences, write_beads};
 use super::align::{AlignArgs, AlignFormat};
 use crate::align::gold::{ids_of, score_documents};
@@ -39,7 +41,9 @@ pub fn run(args: &AlignArgs) -> anyhow::Result<ExitCode> {
     let refs: Vec<(Vec<&str>, Vec<&str>)> = texts.iter().map(|(s, t)| (side(s), side(t))).collect();
     let docs: Vec<DocumentPair<'_>> = refs.iter().map(|(s, t)| (&s[..], &t[..])).collect();
     let dictionary = dictionary(args)?;
-    let aligned = build_aligner(args, dictionary.clone()).align_documents(&docs);
+    let (aligner, embedder) = build_aligner(args, dictionary.clone());
+    let aligned = aligner.align_documents(&docs);
+    log_encoder(embedder.as_ref());
     tracing::info!("aligned {} document pairs as one corpus", names.len());
     for ((name, beads), &(src, tgt)) in names.iter().zip(&aligned).zip(&docs) {
         let paths = (args.src.join(name), args.tgt.join(name));
