@@ -190,3 +190,56 @@ fn a_typeset_pdf_reads_as_its_text() {
     let want = stdout(&want).replace("мастер-классы", "мастерклассы");
     assert_eq!(stdout(&o), want);
 }
+
+#[test]
+fn a_pdf_needing_a_password_is_one_clear_error() {
+    // lopdf, the PDF library, logs its own warning about the password;
+    // the user gets only shanyraq's error, which says what to do.
+    use pdf_extract::content::{Content, Operation};
+    use pdf_extract::{dictionary, Document, EncryptionState, EncryptionVersion, Object};
+    let mut doc = Document::with_version("1.5");
+    let pages = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let text = Content {
+        operations: vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 11.into()]),
+            Operation::new("Tj", vec![Object::string_literal("Secret.")]),
+            Operation::new("ET", vec![]),
+        ],
+    };
+    let text = doc.add_object(pdf_extract::Stream::new(
+        dictionary! {},
+        text.encode().unwrap(),
+    ));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "Contents" => text,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+    });
+    let tree = dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 };
+    doc.objects.insert(pages, Object::Dictionary(tree));
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+    doc.trailer.set("Root", catalog);
+    let id = Object::string_literal("0123456789abcdef");
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "secret",
+        key_length: 128,
+        permissions: Default::default(),
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.pdf");
+    doc.save(&path).unwrap();
+    let o = shanyraq(&["segment", "--lang", "en", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("protected by a password"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

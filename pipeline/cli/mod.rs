@@ -96,10 +96,13 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn init_logging(quiet: bool, verbose: u8) {
+    // The PDF libraries log what they meet inside a file (glyph names,
+    // fonts, a missing password) in their own terms; the reader's error
+    // says what matters and what to do, so their lines show from -vv.
     let level = match (quiet, verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
+        (true, _) => "error,lopdf=off,pdf_extract=off",
+        (false, 0) => "warn,lopdf=off,pdf_extract=off",
+        (false, 1) => "info,lopdf=off,pdf_extract=off",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("SHANYRAQ_LOG")
