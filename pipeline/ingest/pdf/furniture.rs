@@ -31,42 +31,41 @@ pub(super) fn furniture(lines: &[Line]) -> Vec<Kind> {
         digits.filter(|c| !c.is_whitespace()).collect()
     };
     // The two top and two bottom lines of each page, which running headers
-    // and footers are among.
-    let mut edges: Vec<(u32, Vec<usize>)> = Vec::new();
+    // and footers are among, with what they say.
+    let mut edges: Vec<(u32, Vec<(usize, String)>)> = Vec::new();
     for (&page, on_page) in &pages {
         let mut sorted = on_page.clone();
         sorted.sort_by(|&a, &b| lines[a].y.total_cmp(&lines[b].y));
         let n = sorted.len();
-        let mut picked: Vec<usize> = sorted.iter().take(2).copied().collect();
-        picked.extend(sorted.iter().skip(n.saturating_sub(2).max(2)).copied());
-        edges.push((page, picked));
-        for (k, &i) in sorted.iter().enumerate() {
-            let outer = k == 0 || k + 1 == n;
-            let neighbour = if k == 0 {
-                sorted.get(1)
-            } else {
-                sorted.get(k.wrapping_sub(1))
-            };
+        let top = sorted.iter().take(2);
+        let bottom = sorted.iter().skip(n.saturating_sub(2).max(2));
+        edges.push((page, top.chain(bottom).map(|&i| (i, key(i))).collect()));
+        // A page number is the top or the bottom line, standing apart.
+        let ends = [
+            (sorted[0], sorted.get(1)),
+            (sorted[n - 1], n.checked_sub(2).map(|k| &sorted[k])),
+        ];
+        for (i, neighbour) in ends {
             let apart = neighbour.is_none_or(|&j| {
                 (lines[j].y - lines[i].y).abs() > 2.5 * lines[i].size.max(lines[j].size)
             });
-            if outer && apart && is_page_number(lines[i].text(Marks::Keep)) {
+            if apart && is_page_number(lines[i].text(Marks::Keep)) {
                 kind[i] = Kind::Furniture;
             }
         }
     }
     if pages.len() >= 2 {
-        let mut seen: BTreeMap<String, HashSet<u32>> = BTreeMap::new();
+        let mut seen: BTreeMap<&str, HashSet<u32>> = BTreeMap::new();
         for (page, picked) in &edges {
-            for &i in picked {
-                seen.entry(key(i)).or_default().insert(*page);
+            for (_, key) in picked {
+                seen.entry(key).or_default().insert(*page);
             }
         }
         for (_, picked) in &edges {
-            for &i in picked {
-                let on = seen[&key(i)].len();
+            for (i, key) in picked {
+                let on = seen[key.as_str()].len();
                 if on >= 2 && 2 * on >= pages.len() {
-                    kind[i] = Kind::Furniture;
+                    kind[*i] = Kind::Furniture;
                 }
             }
         }

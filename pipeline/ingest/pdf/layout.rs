@@ -32,13 +32,13 @@ pub(super) fn text(lines: &[Line], widths: &BTreeMap<u32, f64>) -> String {
         .filter(|&i| kind[i] == Kind::Note)
         .map(|i| lines[i].page)
         .collect();
-    let texts: Vec<String> = lines
+    let texts: Vec<&str> = lines
         .iter()
         .enumerate()
         .map(|(i, line)| match kind[i] {
-            Kind::Note => line.text(Marks::Lead).to_string(),
-            _ if marked.contains(&line.page) => line.text(Marks::Raised).to_string(),
-            _ => line.text(Marks::Keep).to_string(),
+            Kind::Note => line.text(Marks::Lead),
+            _ if marked.contains(&line.page) => line.text(Marks::Raised),
+            _ => line.text(Marks::Keep),
         })
         .collect();
     let hyphens = Hyphens::new(&texts);
@@ -62,12 +62,12 @@ pub(super) fn text(lines: &[Line], widths: &BTreeMap<u32, f64>) -> String {
     let mut current: Vec<&str> = Vec::new();
     for (k, &i) in body.iter().enumerate() {
         if let Some(&prev) = k.checked_sub(1).map(|p| &body[p]) {
-            if layout.breaks(lines, [prev, i], body.get(k + 1).copied(), &texts[prev]) {
+            if layout.breaks(lines, [prev, i], body.get(k + 1).copied(), texts[prev]) {
                 paragraphs.push(join(&current, &hyphens));
                 current.clear();
             }
         }
-        current.push(&texts[i]);
+        current.push(texts[i]);
     }
     paragraphs.push(join(&current, &hyphens));
     let mut notes = Vec::new();
@@ -77,7 +77,7 @@ pub(super) fn text(lines: &[Line], widths: &BTreeMap<u32, f64>) -> String {
             notes.push(join(&note, &hyphens));
             note.clear();
         }
-        note.push(&texts[i]);
+        note.push(texts[i]);
     }
     notes.push(join(&note, &hyphens));
     let keep = |p: Vec<String>| {
